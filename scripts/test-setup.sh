@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian tools the test suite drives for real (registry, image tools, compilers for
+# fixtures). Runs before `npm test`. Needs root for apt-get; without root it only reports what is
+# missing, and the tests that need a missing tool fail with a message naming it.
+set -euo pipefail
+
+# command name -> Debian package
+declare -A TOOLS=(
+  [skopeo]=skopeo
+  [umoci]=umoci
+  [debootstrap]=debootstrap
+  [docker-registry]=docker-registry
+  [go]=golang-go
+  [rpmbuild]=rpm
+  [zstd]=zstd
+  [htpasswd]=apache2-utils
+  [zip]=zip
+)
+
+missing=()
+for tool in "${!TOOLS[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${TOOLS[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "test-setup: missing Debian packages (install them as root): ${missing[*]}" >&2
+  exit 0
+fi
+echo "test-setup: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
