@@ -14,12 +14,33 @@ declare -A TOOLS=(
   [rpmbuild]=rpm
   [zstd]=zstd
   [htpasswd]=apache2-utils
+  [openssl]=openssl
   [zip]=zip
+  [jar]=default-jdk-headless
+)
+
+# Python module of Debian's own /usr/bin/python3 -> Debian package (reference implementations the
+# version comparator tests check against).
+declare -A PYTHON_MODULES=(
+  [apt_pkg]=python3-apt
+  [rpm]=python3-rpm
+  [packaging]=python3-packaging
+)
+
+# File -> Debian package, for libraries that install no command.
+declare -A FILES=(
+  [/usr/share/maven/lib/maven-artifact-3.x.jar]=libmaven3-core-java
 )
 
 missing=()
 for tool in "${!TOOLS[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("${TOOLS[$tool]}")
+done
+for module in "${!PYTHON_MODULES[@]}"; do
+  /usr/bin/python3 -c "import $module" >/dev/null 2>&1 || missing+=("${PYTHON_MODULES[$module]}")
+done
+for file in "${!FILES[@]}"; do
+  [ -e "$file" ] || missing+=("${FILES[$file]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

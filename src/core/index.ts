@@ -1,3 +1,4 @@
 export * from './errors.ts';
 export * from './digest.ts';
 export * from './log.ts';
+export * from './reference.ts';

@@ -1,0 +1,55 @@
+/**
+ * The command-line composition root: picks the command, runs it, and turns errors into messages
+ * and exit codes (docs/exit-codes.md): 0 success, 1 findings over the threshold, 2 usage or input
+ * error, 3 internal error.
+ */
+import { isPortcullisError } from '../core/index.ts';
+import { sbomCommand } from './commands/sbom.ts';
+import { PORTCULLIS_VERSION } from './version.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE_OR_INPUT = 2;
+export const EXIT_INTERNAL = 3;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  sbom: sbomCommand,
+};
+
+const HELP = `Usage: portcullis COMMAND [options]
+
+Portcullis keeps untrusted container images out of production.
+
+Commands:
+  sbom TARGET     list what is installed in an image or directory (CycloneDX, SPDX, JSON, table)
+  version         print the version
+
+Run 'portcullis COMMAND --help' for a command's options. Documentation: docs/README.md`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${HELP}\n`);
+    return command === undefined ? EXIT_USAGE_OR_INPUT : EXIT_OK;
+  }
+  if (command === 'version' || command === '--version') {
+    process.stdout.write(`portcullis ${PORTCULLIS_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    process.stderr.write(`portcullis: unknown command '${command}' (see portcullis --help)\n`);
+    return EXIT_USAGE_OR_INPUT;
+  }
+  try {
+    return await run(rest);
+  } catch (error) {
+    if (isPortcullisError(error) && error.code !== 'INTERNAL') {
+      process.stderr.write(`portcullis ${command}: ${error.message}\n`);
+      return EXIT_USAGE_OR_INPUT;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`portcullis ${command}: internal error (please report it): ${detail}\n`);
+    return EXIT_INTERNAL;
+  }
+}

@@ -1,0 +1,2 @@
+/** Extractors for .NET (NuGet) packages. */
+export { dotnetDepsExtractor } from './deps-json.ts';

@@ -1,0 +1,2 @@
+export { goBinaryExtractor } from './extractor.ts';
+export { stdlibVersion } from './packages.ts';

@@ -1,0 +1,4 @@
+package greeter
+
+// Hello is what the test program prints.
+func Hello() string { return "hello" }

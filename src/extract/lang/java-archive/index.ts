@@ -1,0 +1,1 @@
+export { javaArchiveExtractor } from './extractor.ts';

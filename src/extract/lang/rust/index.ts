@@ -1,0 +1,2 @@
+/** Extractors for Rust crates. */
+export { cargoLockExtractor } from './cargo-lock.ts';

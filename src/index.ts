@@ -1,0 +1,23 @@
+/**
+ * Portcullis' library API: the building blocks the CLI and server are made of, for scripts that
+ * drive them directly (docs/api.md).
+ */
+export { PortcullisError, isPortcullisError, type ErrorCode } from './core/index.ts';
+export { readImage } from './image/open.ts';
+export type {
+  ImageConfig,
+  ImageLayer,
+  ImagePlatform,
+  OpenedDirectory,
+  OpenedImage,
+  OpenedTarget,
+  ReadImageOptions,
+  ReadLimits,
+  WalkEntry,
+} from './image/types.ts';
+export { inventory, inventoryOf, type InventoryOptions, type ProgressEvent } from './scan/inventory.ts';
+export type { ImageSummary, Inventory, LayerRef, OSInfo, Package, PackageType, Warning } from './inventory/index.ts';
+export type { Extractor, ExtractorFile, ExtractResult, FileInfo } from './extract/extractor.ts';
+export { defaultExtractors } from './extract/list.ts';
+export { formatCycloneDx, formatInventoryJson, formatSpdx, formatTable } from './sbom/index.ts';
+export { compareVersions } from './vuln/versions/index.ts';
