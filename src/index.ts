@@ -3,7 +3,7 @@
  * drive them directly (docs/api.md).
  */
 export { PortcullisError, isPortcullisError, type ErrorCode } from './core/index.ts';
-export { readImage } from './image/open.ts';
+export { readImage } from './image/index.ts';
 export type {
   ImageConfig,
   ImageLayer,
@@ -14,7 +14,7 @@ export type {
   ReadImageOptions,
   ReadLimits,
   WalkEntry,
-} from './image/types.ts';
+} from './image/index.ts';
 export { inventory, inventoryOf, type InventoryOptions, type ProgressEvent } from './scan/inventory.ts';
 export type { ImageSummary, Inventory, LayerRef, OSInfo, Package, PackageType, Warning } from './inventory/index.ts';
 export type { Extractor, ExtractorFile, ExtractResult, FileInfo } from './extract/extractor.ts';

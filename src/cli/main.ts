@@ -4,7 +4,6 @@
  * error, 3 internal error.
  */
 import { isPortcullisError } from '../core/index.ts';
-import { sbomCommand } from './commands/sbom.ts';
 import { PORTCULLIS_VERSION } from './version.ts';
 
 export const EXIT_OK = 0;
@@ -12,8 +11,12 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE_OR_INPUT = 2;
 export const EXIT_INTERNAL = 3;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  sbom: sbomCommand,
+type Command = (args: string[]) => Promise<number>;
+
+/** Commands load only when they run, so start-up stays fast and no command pays for another's imports. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  db: async () => (await import('./commands/db.ts')).dbCommand,
+  sbom: async () => (await import('./commands/sbom.ts')).sbomCommand,
 };
 
 const HELP = `Usage: portcullis COMMAND [options]
@@ -21,6 +24,7 @@ const HELP = `Usage: portcullis COMMAND [options]
 Portcullis keeps untrusted container images out of production.
 
 Commands:
+  db COMMAND      build and inspect the advisory database (import, status, update)
   sbom TARGET     list what is installed in an image or directory (CycloneDX, SPDX, JSON, table)
   version         print the version
 
@@ -36,12 +40,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`portcullis ${PORTCULLIS_VERSION}\n`);
     return EXIT_OK;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     process.stderr.write(`portcullis: unknown command '${command}' (see portcullis --help)\n`);
     return EXIT_USAGE_OR_INPUT;
   }
   try {
+    const run = await load();
     return await run(rest);
   } catch (error) {
     if (isPortcullisError(error) && error.code !== 'INTERNAL') {

@@ -8,3 +8,4 @@ export type { LayerReadOptions } from './layer-reader.ts';
 export { readDirectoryEntries } from './directory-reader.ts';
 export type { DirectoryReadOptions } from './directory-reader.ts';
 export { type ReadBudget, createReadBudget } from './budget.ts';
+export { FileTree, MAX_SYMLINK_HOPS, type TreeNode, type TreeNodeKind } from './file-tree.ts';

@@ -201,6 +201,14 @@ describe('readTar', () => {
     }, isInputError(/inside the content of a/));
   });
 
+  it('reads an archive that stops right after the last content, without padding or end blocks', async () => {
+    const tar = buildTar([{ path: 'a', content: 'x'.repeat(1000) }, { path: 'b', content: 'yz' }]);
+    const cut = tar.subarray(0, 1536 + 512 + 2); // header a, content a + padding, header b, content b
+    assert.deepEqual((await readAll(cut)).map((entry) => entry.content), ['x'.repeat(1000), 'yz']);
+    await assert.rejects(readAll(tar.subarray(0, 1536 + 512 + 1)), isInputError(/inside (file )?content/));
+    await assert.rejects(readAll(tar.subarray(0, 1536 + 512 + 100)), isInputError(/inside the content of b/));
+  });
+
   it('accepts a clean end at a block boundary and ignores garbage after the end blocks', async () => {
     assert.deepEqual(await readAll(Buffer.alloc(0)), []);
     const tar = buildTar([{ path: 'a', content: 'x' }]);

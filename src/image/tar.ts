@@ -126,8 +126,16 @@ export async function* readTar(source: AsyncIterable<Buffer>, options: TarReadOp
         content: () => content.stream(),
       };
       content.current = false;
-      const rest = content.remaining + padding(dataSize);
-      if ((await input.skip(rest)) < rest) throw fail(`truncated tar: archive ends inside the content of ${path}`);
+      const unread = content.remaining;
+      const truncated = () => fail(`truncated tar: archive ends inside the content of ${path}`);
+      if ((await input.skip(unread)) < unread) throw truncated();
+      // Some writers (umoci's insert among them) stop right after the last file's content, with
+      // neither block padding nor end-of-archive blocks. Container runtimes read that as the end,
+      // as Go's archive/tar does; padding cut short is still truncation.
+      const pad = padding(dataSize);
+      const skipped = await input.skip(pad);
+      if (skipped === 0 && pad > 0) return;
+      if (skipped < pad) throw truncated();
     }
   } finally {
     await input.close();

@@ -130,7 +130,10 @@ export interface ReadImageOptions {
   platform?: string;
   /** Allow plain HTTP and unverified TLS for remote registries. */
   insecure?: boolean;
-  /** Path of a docker-style auth file; default REGISTRY_AUTH_FILE, then ~/.docker/config.json. */
+  /**
+   * Path of a docker-style auth file; default REGISTRY_AUTH_FILE, then
+   * $XDG_RUNTIME_DIR/containers/auth.json, then $DOCKER_CONFIG/config.json (~/.docker/config.json).
+   */
   authFile?: string;
   /** Explicit credentials for a remote registry (override the auth file). */
   credentials?: { username: string; password: string };

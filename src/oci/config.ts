@@ -2,7 +2,7 @@
  * Image configuration (OCI image config v1 / Docker container image v1), validated from untrusted
  * bytes. The fields Portcullis reads are checked one by one; every other field is kept as it came.
  */
-import { decodeJsonDocument } from './json.ts';
+import { decodeJsonObject } from './json.ts';
 import type { ParseOptions } from './manifest.ts';
 import {
   Issues,
@@ -46,10 +46,8 @@ export interface ImageConfig {
 
 export function parseImageConfig(bytes: Uint8Array, options: ParseOptions = {}): ImageConfig {
   const what = 'image config';
+  const object = decodeJsonObject(bytes, what, options.maxBytes);
   const issues = new Issues();
-  const object = readObject(decodeJsonDocument(bytes, what, options.maxBytes), '', issues);
-  issues.throwIfAny(what);
-  if (object === undefined) throw new Error('unreachable: readObject recorded no issue');
 
   readString(object, 'architecture', '', issues, true);
   readString(object, 'os', '', issues, true);

@@ -2,19 +2,16 @@
  * A document fetched by digest may be an image manifest or an index; which one is decided by its own
  * mediaType field, then by the descriptor that pointed to it, then by its shape.
  */
-import { inputError } from '../core/index.ts';
 import { type ImageIndex, validateIndex } from './image-index.ts';
-import { decodeJsonDocument } from './json.ts';
+import { decodeJsonObject } from './json.ts';
 import { type ImageManifest, type ParseOptions, validateManifest } from './manifest.ts';
 import { isIndexMediaType, isManifestMediaType } from './media-types.ts';
 import { refuseSchema1 } from './schema.ts';
-import { isJsonObject } from './validate.ts';
 
 export type ImageDocument = { kind: 'manifest'; manifest: ImageManifest } | { kind: 'index'; index: ImageIndex };
 
 export function parseImageDocument(bytes: Uint8Array, descriptorMediaType?: string, options: ParseOptions = {}): ImageDocument {
-  const document = decodeJsonDocument(bytes, 'manifest', options.maxBytes);
-  if (!isJsonObject(document)) throw inputError('invalid manifest: (document): must be an object');
+  const document = decodeJsonObject(bytes, 'manifest', options.maxBytes);
   refuseSchema1(document, 'manifest');
   const isIndex = isIndexDocument(document, descriptorMediaType);
   return isIndex ? { kind: 'index', index: validateIndex(document) } : { kind: 'manifest', manifest: validateManifest(document) };

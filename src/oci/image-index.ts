@@ -4,11 +4,11 @@
  * platform.ts's job, so unknown entry media types are kept, not refused.
  */
 import { type Descriptor, parseDescriptor } from './descriptor.ts';
-import { decodeJsonDocument } from './json.ts';
+import { decodeJsonObject } from './json.ts';
 import type { ParseOptions } from './manifest.ts';
 import { OCI_INDEX, isIndexMediaType } from './media-types.ts';
 import { checkSchemaVersion, refuseSchema1, unsupported } from './schema.ts';
-import { Issues, join, readArray, readMediaType, readObject, readStringMap } from './validate.ts';
+import { Issues, join, readArray, readMediaType, readStringMap } from './validate.ts';
 
 export interface ImageIndex {
   schemaVersion: 2;
@@ -20,14 +20,9 @@ export interface ImageIndex {
 }
 
 export function parseIndex(bytes: Uint8Array, options: ParseOptions = {}): ImageIndex {
-  const what = 'image index';
-  const document = decodeJsonDocument(bytes, what, options.maxBytes);
-  const issues = new Issues();
-  const object = readObject(document, '', issues);
-  issues.throwIfAny(what);
-  if (object === undefined) throw new Error('unreachable: readObject recorded no issue');
-  refuseSchema1(object, what);
-  return validateIndex(object, issues);
+  const object = decodeJsonObject(bytes, 'image index', options.maxBytes);
+  refuseSchema1(object, 'image index');
+  return validateIndex(object);
 }
 
 export function validateIndex(object: Record<string, unknown>, issues = new Issues()): ImageIndex {

@@ -2,7 +2,7 @@
 export * from './media-types.ts';
 export type { Descriptor, Platform } from './descriptor.ts';
 export { REF_NAME_ANNOTATION } from './descriptor.ts';
-export { DEFAULT_MAX_DOCUMENT_BYTES, decodeJsonDocument } from './json.ts';
+export { DEFAULT_MAX_DOCUMENT_BYTES, decodeJsonDocument, decodeJsonObject } from './json.ts';
 export type { ImageManifest, ParseOptions } from './manifest.ts';
 export { parseManifest } from './manifest.ts';
 export type { ImageIndex } from './image-index.ts';

@@ -3,6 +3,7 @@
  * first, then strict UTF-8, then JSON syntax. Each failure is a PortcullisError naming the document.
  */
 import { PortcullisError, inputError } from '../core/index.ts';
+import { type JsonObject, describeValue, isJsonObject } from './validate.ts';
 
 /** Largest manifest, index or config accepted when the caller gives no limit (matches ReadLimits). */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 4 * 1024 ** 2;
@@ -24,4 +25,11 @@ export function decodeJsonDocument(bytes: Uint8Array, what: string, maxBytes = D
   } catch (error) {
     throw inputError(`${what} is not valid JSON: ${(error as Error).message}`, error);
   }
+}
+
+/** A document that must be a JSON object (every manifest, index and config is). */
+export function decodeJsonObject(bytes: Uint8Array, what: string, maxBytes = DEFAULT_MAX_DOCUMENT_BYTES): JsonObject {
+  const document = decodeJsonDocument(bytes, what, maxBytes);
+  if (!isJsonObject(document)) throw inputError(`invalid ${what}: (document): must be an object, got ${describeValue(document)}`);
+  return document;
 }

@@ -4,10 +4,10 @@
  * cannot read (artifacts, unknown layer types, schema 1) are UNSUPPORTED.
  */
 import { type Descriptor, parseDescriptor } from './descriptor.ts';
-import { decodeJsonDocument } from './json.ts';
+import { decodeJsonObject } from './json.ts';
 import { CONFIG_MEDIA_TYPES, OCI_MANIFEST, isLayerMediaType, isManifestMediaType } from './media-types.ts';
 import { checkSchemaVersion, refuseSchema1, unsupported } from './schema.ts';
-import { Issues, join, readArray, readMediaType, readObject, readStringMap } from './validate.ts';
+import { Issues, join, readArray, readMediaType, readStringMap } from './validate.ts';
 
 export interface ImageManifest {
   schemaVersion: 2;
@@ -26,14 +26,9 @@ export interface ParseOptions {
 }
 
 export function parseManifest(bytes: Uint8Array, options: ParseOptions = {}): ImageManifest {
-  const what = 'image manifest';
-  const document = decodeJsonDocument(bytes, what, options.maxBytes);
-  const issues = new Issues();
-  const object = readObject(document, '', issues);
-  issues.throwIfAny(what);
-  if (object === undefined) throw new Error('unreachable: readObject recorded no issue');
-  refuseSchema1(object, what);
-  return validateManifest(object, issues);
+  const object = decodeJsonObject(bytes, 'image manifest', options.maxBytes);
+  refuseSchema1(object, 'image manifest');
+  return validateManifest(object);
 }
 
 /** Validates an already-decoded manifest object (for callers that had to look inside first). */

@@ -10,7 +10,7 @@
 import { PortcullisError, silentLogger, type Logger } from '../core/index.ts';
 import type { Credentials } from './auth-file.ts';
 import { readLimited } from './body.ts';
-import { errorFromResponse } from './errors.ts';
+import { errorFromResponse } from './error-response.ts';
 import { describeUrl, send, type TransportOptions } from './transport.ts';
 import type { Challenge } from './www-authenticate.ts';
 

@@ -192,6 +192,20 @@ describe('auth challenges from a hostile registry', { timeout: 20_000 }, () => {
     await assert.rejects(client(registry).getManifest('app', 'latest'), isError('NETWORK', /HTTP 503$/));
   });
 
+  it('does not read a huge error body', async () => {
+    let written = 0;
+    const registry = await fakeRegistry((_, response) => {
+      response.writeHead(500, { 'content-type': 'application/json' });
+      const more = (): void => {
+        while (written < 64 * 1024 ** 2 && response.write(Buffer.alloc(64 * 1024, 0x20))) written += 64 * 1024;
+        if (written < 64 * 1024 ** 2 && !response.destroyed) response.once('drain', more);
+      };
+      more();
+    });
+    await assert.rejects(client(registry).getManifest('app', 'latest'), isError('NETWORK', /HTTP 500$/));
+    assert.ok(written < 16 * 1024 ** 2, `stopped reading early (server wrote ${written} bytes)`);
+  });
+
   it('refuses a plain-HTTP token realm unless insecure', async () => {
     const registry = await fakeRegistry((_, response) => response.writeHead(401, { 'www-authenticate': 'Bearer realm="http://127.0.0.1:1/token"' }).end());
     await assert.rejects(client(registry, { insecure: false }).getManifest('app', 'latest'), isError('AUTH', /must be HTTPS/));

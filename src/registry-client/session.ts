@@ -7,7 +7,7 @@
 import { PortcullisError, inputError, isLocalhost, isRepository, registryHost, silentLogger, type Logger } from '../core/index.ts';
 import { findCredentials, type Credentials } from './auth-file.ts';
 import { Authorizer } from './authorizer.ts';
-import { errorFromResponse } from './errors.ts';
+import { errorFromResponse } from './error-response.ts';
 import { send, type HttpMethod, type TransportOptions } from './transport.ts';
 import { parseChallenges } from './www-authenticate.ts';
 

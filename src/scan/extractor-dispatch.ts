@@ -4,7 +4,7 @@
  */
 import { PortcullisError } from '../core/index.ts';
 import type { ExtractContext, Extractor, ExtractorFile, ExtractResult, FileInfo } from '../extract/extractor.ts';
-import type { WalkEntry } from '../image/types.ts';
+import type { WalkEntry } from '../image/index.ts';
 
 export interface ExtractorOutput {
   extractor: string;

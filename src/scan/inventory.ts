@@ -7,13 +7,20 @@ import { silentLogger, type Logger } from '../core/index.ts';
 import type { Extractor } from '../extract/extractor.ts';
 import { defaultExtractors } from '../extract/list.ts';
 import type { ImageSummary, Inventory, LayerRef, Warning } from '../inventory/index.ts';
-import { createReadBudget, type ReadBudget } from '../image/budget.ts';
-import { readDirectoryEntries } from '../image/directory-reader.ts';
-import { FileTree } from '../image/file-tree.ts';
-import { readLayerEntries } from '../image/layer-reader.ts';
-import { resolveLimits } from '../image/limits.ts';
-import { readImage } from '../image/open.ts';
-import type { OpenedDirectory, OpenedImage, OpenedTarget, ReadImageOptions, WalkEntry } from '../image/types.ts';
+import {
+  FileTree,
+  createReadBudget,
+  readDirectoryEntries,
+  readImage,
+  readLayerEntries,
+  resolveLimits,
+  type OpenedDirectory,
+  type OpenedImage,
+  type OpenedTarget,
+  type ReadBudget,
+  type ReadImageOptions,
+  type WalkEntry,
+} from '../image/index.ts';
 import { assembleInventory } from './assemble.ts';
 import { dispatchFile, type DispatchContext } from './extractor-dispatch.ts';
 import { LayerChanges, type FileData } from './squash.ts';

@@ -2,8 +2,7 @@
  * Applies one layer's entries to the squashed filesystem and keeps, per file, the history that layer
  * attribution needs: for every version of a file that extractors read, which packages it declared.
  */
-import type { WalkEntry } from '../image/types.ts';
-import { FileTree, type TreeNode } from '../image/file-tree.ts';
+import { FileTree, type TreeNode, type WalkEntry } from '../image/index.ts';
 import type { ExtractorOutput } from './extractor-dispatch.ts';
 
 export interface FileData {

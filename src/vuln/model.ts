@@ -4,6 +4,8 @@
  * reads it; neither knows the other.
  */
 
+import type { LayerRef, PackageType } from '../inventory/index.ts';
+
 export type Severity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'NONE' | 'UNKNOWN';
 
 export const SEVERITY_ORDER: readonly Severity[] = ['UNKNOWN', 'NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
@@ -72,4 +74,64 @@ export interface AdvisoryLookup {
   advisory(id: string): Advisory | undefined;
   /** Every id linked to `id` through aliases (including `id`), for reporting one flaw once. */
   aliasGroup(id: string): string[];
+}
+
+/** What a finding says about a fix: one exists, none yet, or the distribution decided not to fix. */
+export type FindingStatus = 'fixed' | 'unfixed' | 'will-not-fix';
+
+/** One CVSS vector of the flaw, as published, with the base score computed from it. */
+export interface FindingCvss {
+  version: '2.0' | '3.0' | '3.1' | '4.0';
+  vector: string;
+  baseScore: number;
+  /** Who published the vector ("nvd", "ghsa", ...), when the source says. */
+  source?: string;
+}
+
+/** The affected package as the finding reports it: the inventory package plus what it was matched as. */
+export interface FindingPackage {
+  purl: string;
+  name: string;
+  /** npm scope, Maven group, Composer vendor, when the package has one. */
+  namespace?: string;
+  type: PackageType;
+  /** The installed version, as the inventory has it. */
+  version: string;
+  /** The ecosystem used for matching, release included ("Debian:12", "npm"). */
+  ecosystem: string;
+  /** The name matched against the advisories (the source package for distributions). */
+  matchedName: string;
+  /** The version matched (the source version for distributions). */
+  matchedVersion: string;
+  layer?: LayerRef;
+  locations: string[];
+  ownedBy?: string;
+}
+
+/**
+ * One flaw in one package: every advisory record that matched and names the same flaw (by alias)
+ * merged into one. JSON-serialisable.
+ */
+export interface Finding {
+  /** Best-known id: the CVE when there is one, else the GHSA, else the first id in sorted order. */
+  id: string;
+  /** The other ids of the flaw, sorted. */
+  aliases: string[];
+  /** The advisory records that matched (a DSA, the tracker's CVE, a GHSA ...), sorted. */
+  advisoryIds: string[];
+  package: FindingPackage;
+  status: FindingStatus;
+  /** Every fixed version the matched records give, in version order. */
+  fixedVersions: string[];
+  /** The suggested upgrade: the lowest fixed version above the installed one. */
+  fixedVersion?: string;
+  severity: Severity;
+  /** Where the level comes from ("debian", "ghsa", "nvd", "cvss"); absent when UNKNOWN. */
+  severitySource?: string;
+  cvss: FindingCvss[];
+  title?: string;
+  description?: string;
+  references: Array<{ type: string; url: string }>;
+  published?: string;
+  modified?: string;
 }

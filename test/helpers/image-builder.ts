@@ -62,13 +62,13 @@ const MEDIA_TYPES = {
   },
 } as const;
 
-interface Blob {
+export interface Blob {
   mediaType: string;
   digest: string;
   bytes: Buffer;
 }
 
-interface BuiltImage {
+export interface BuiltImage {
   manifest: Blob;
   config: Blob;
   layers: Array<Blob & { tar: Buffer }>;

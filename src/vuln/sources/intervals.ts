@@ -51,8 +51,8 @@ export function normalize(intervals: readonly Interval[], compare: Compare): Int
   for (const interval of sorted) {
     const last = merged.at(-1);
     if (last && touches(last, interval, compare)) {
-      if (compareUpper(interval.upper, last.upper, compare) > 0) last.upper = interval.upper;
-      else if (!last.upper) delete last.upper;
+      if (!interval.upper) delete last.upper;
+      else if (last.upper && compareUpper(interval.upper, last.upper, compare) > 0) last.upper = interval.upper;
     } else {
       merged.push({ ...interval });
     }

@@ -19,7 +19,6 @@
 import type { VersionComparator } from './types.ts';
 import { ParseCache } from './cache.ts';
 import { isDigitByte, utf8Bytes } from './bytes.ts';
-import { compareDigitRuns } from './numeric.ts';
 
 const INITIAL_DIGIT = 0;
 const DIGIT = 1;
@@ -31,19 +30,21 @@ const REVISION_NO = 6;
 const END = 7;
 const INVALID = 8;
 
-/** Suffix ranks; 0 marks an unknown suffix and NONE the place of "no suffix". */
+/** Suffix names by rank; rank 0 marks an unknown suffix and NONE the place of "no suffix". */
 const NONE = 5;
-const SUFFIX_RANKS: ReadonlyMap<string, number> = new Map([
-  ['alpha', 1],
-  ['beta', 2],
-  ['pre', 3],
-  ['rc', 4],
-  ['cvs', 6],
-  ['svn', 7],
-  ['git', 8],
-  ['hg', 9],
-  ['p', 10],
-]);
+const SUFFIX_NAMES: ReadonlyArray<readonly [Uint8Array, number]> = (
+  [
+    ['alpha', 1],
+    ['beta', 2],
+    ['pre', 3],
+    ['rc', 4],
+    ['cvs', 6],
+    ['svn', 7],
+    ['git', 8],
+    ['hg', 9],
+    ['p', 10],
+  ] as const
+).map(([name, rank]) => [utf8Bytes(name), rank] as const);
 
 function isLowerByte(c: number): boolean {
   return c >= 97 && c <= 122;
@@ -106,7 +107,7 @@ class Tokens {
       if (this.token > SUFFIX_NO) return this.invalid();
       this.pos++;
       this.span(isLowerByte);
-      this.suffix = SUFFIX_RANKS.get(String.fromCharCode(...bytes.subarray(this.start, this.end))) ?? 0;
+      this.suffix = this.suffixRank();
       if (this.suffix === 0) return this.invalid();
       this.token = SUFFIX;
     } else if (c === 126) {
@@ -125,6 +126,17 @@ class Tokens {
     }
   }
 
+  /** The rank of the suffix name just read, or 0 when apk does not know it. */
+  private suffixRank(): number {
+    const length = this.end - this.start;
+    outer: for (const [name, rank] of SUFFIX_NAMES) {
+      if (name.length !== length) continue;
+      for (let i = 0; i < length; i++) if (name[i] !== this.bytes[this.start + i]) continue outer;
+      return rank;
+    }
+    return 0;
+  }
+
   private invalid(): void {
     this.token = INVALID;
   }
@@ -140,21 +152,27 @@ function compareText(x: Tokens, y: Tokens): number {
   return Math.sign(x.end - x.start - (y.end - y.start));
 }
 
-const U64 = 64;
-
 /** Numeric order of two digit spans as apk's uint64 values (which wrap past 2^64 - 1). */
 function compareNumbers(x: Tokens, y: Tokens): number {
-  // Up to 19 digits cannot wrap; longer runs are rare enough to pay for BigInt.
-  if (x.end - x.start <= 19 && y.end - y.start <= 19) {
-    return compareDigitRuns(asText(x), 0, x.end - x.start, asText(y), 0, y.end - y.start);
-  }
-  const a = BigInt.asUintN(U64, BigInt(asText(x)));
-  const b = BigInt.asUintN(U64, BigInt(asText(y)));
+  // Up to 19 digits cannot wrap: compare the runs as numbers, allocation-free. Longer runs are
+  // rare enough to pay for BigInt.
+  if (x.end - x.start <= 19 && y.end - y.start <= 19) return compareDigitBytes(x, y);
+  const a = BigInt.asUintN(64, BigInt(String.fromCharCode(...x.bytes.subarray(x.start, x.end))));
+  const b = BigInt.asUintN(64, BigInt(String.fromCharCode(...y.bytes.subarray(y.start, y.end))));
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function asText(t: Tokens): string {
-  return String.fromCharCode(...t.bytes.subarray(t.start, t.end));
+function compareDigitBytes(x: Tokens, y: Tokens): number {
+  let i = x.start;
+  let j = y.start;
+  while (i < x.end && x.bytes[i] === 48) i++;
+  while (j < y.end && y.bytes[j] === 48) j++;
+  if (x.end - i !== y.end - j) return x.end - i < y.end - j ? -1 : 1;
+  for (; i < x.end; i++, j++) {
+    const diff = (x.bytes[i] as number) - (y.bytes[j] as number);
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
 }
 
 /** apk's token_cmp for two tokens of the same kind. */

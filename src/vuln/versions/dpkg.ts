@@ -21,8 +21,10 @@ interface DebianVersion {
   epochEnd: number;
   upstreamStart: number;
   upstreamEnd: number;
-  /** -1 when there is no revision (compares as "0"). */
+  /** The revision's bytes and bounds; an absent revision is "0", as apt compares it. */
+  revisionBytes: Uint8Array;
   revisionStart: number;
+  revisionEnd: number;
 }
 
 const ZERO = utf8Bytes('0');
@@ -48,7 +50,9 @@ function parse(version: string): DebianVersion {
     epochEnd,
     upstreamStart: rest,
     upstreamEnd: dash === -1 ? end : dash,
-    revisionStart: dash === -1 ? -1 : dash + 1,
+    revisionBytes: dash === -1 ? ZERO : bytes,
+    revisionStart: dash === -1 ? 0 : dash + 1,
+    revisionEnd: dash === -1 ? ZERO.length : end,
   };
 }
 
@@ -101,9 +105,7 @@ function compareParsed(x: DebianVersion, y: DebianVersion): number {
   if (result !== 0) return result;
   result = compareFragment(x.bytes, x.upstreamStart, x.upstreamEnd, y.bytes, y.upstreamStart, y.upstreamEnd);
   if (result !== 0) return result;
-  const [xr, xs, xe] = x.revisionStart === -1 ? [ZERO, 0, 1] : [x.bytes, x.revisionStart, x.bytes.length];
-  const [yr, ys, ye] = y.revisionStart === -1 ? [ZERO, 0, 1] : [y.bytes, y.revisionStart, y.bytes.length];
-  return compareFragment(xr, xs, xe, yr, ys, ye);
+  return compareFragment(x.revisionBytes, x.revisionStart, x.revisionEnd, y.revisionBytes, y.revisionStart, y.revisionEnd);
 }
 
 const UPSTREAM_EXTRA = new Set('.-+~:'.split('').map((c) => c.charCodeAt(0)));

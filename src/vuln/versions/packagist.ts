@@ -13,14 +13,17 @@
 import type { VersionComparator } from './types.ts';
 import { ParseCache } from './cache.ts';
 import { compareStrings } from './numeric.ts';
-import { phpVersionCompare } from './php-version-compare.ts';
+import { canonicalForm, compareCanonicalPhpVersions } from './php-version-compare.ts';
 
 /** PCRE's `\s` without the UTF flag: ASCII whitespace only (as a character-class body). */
 const SPACE = ' \\t\\n\\v\\f\\r';
 const ALIAS = new RegExp(`^([^,${SPACE}]+) +as +([^,${SPACE}]+)$`);
 const STABILITY_FLAG = /@(?:stable|RC|beta|alpha|dev)$/i;
 const BUILD_METADATA = new RegExp(`^([^,+${SPACE}]+)\\+[^${SPACE}]+$`);
-const MODIFIER = '[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d+)*)?)?([.-]?dev)?';
+// Composer writes the stability number as the possessive `((?:[.-]?\d+)*+)`. JavaScript has no
+// possessive quantifiers, and the plain `*` form backtracks exponentially on long digit runs, so
+// this is the same language written unambiguously.
+const MODIFIER = '[._-]?(?:(stable|beta|b|RC|alpha|a|patch|pl|p)((?:[.-]?\\d+(?:[.-]\\d+)*)?)?)?([.-]?dev)?';
 const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?${MODIFIER}$`, 'i');
 const DATE = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3}){0,2})${MODIFIER}$`, 'i');
 const DEV_SUFFIX = /^(.*?)[.-]?dev$/i;
@@ -87,14 +90,25 @@ export function normalizeComposerVersion(input: string): string | null {
   return null;
 }
 
-function compareNormalized(a: string, b: string): number {
-  const aBranch = a.startsWith('dev-');
-  const bBranch = b.startsWith('dev-');
-  if (aBranch || bBranch) return aBranch && bBranch ? compareStrings(a, b) : aBranch ? -1 : 1;
-  return phpVersionCompare(a, b);
+/** A normalised version and the canonical form PHP's version_compare reads it as. */
+interface ComposerVersion {
+  normalized: string;
+  canonical: string;
+  isBranch: boolean;
 }
 
-const cache = new ParseCache(normalizeComposerVersion);
+function parseComposerVersion(version: string): ComposerVersion | null {
+  const normalized = normalizeComposerVersion(version);
+  if (normalized === null) return null;
+  return { normalized, canonical: canonicalForm(normalized), isBranch: normalized.startsWith('dev-') };
+}
+
+function compareNormalized(a: ComposerVersion, b: ComposerVersion): number {
+  if (a.isBranch || b.isBranch) return a.isBranch && b.isBranch ? compareStrings(a.normalized, b.normalized) : a.isBranch ? -1 : 1;
+  return compareCanonicalPhpVersions(a.canonical, b.canonical);
+}
+
+const cache = new ParseCache(parseComposerVersion);
 
 export const packagistComparator: VersionComparator = {
   compare(a, b) {

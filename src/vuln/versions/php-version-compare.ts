@@ -88,8 +88,19 @@ function comparePart(a: string, b: string): number {
 /** php_version_compare: -1, 0 or 1. */
 export function phpVersionCompare(v1: string, v2: string): number {
   if (v1.length === 0 || v2.length === 0) return v1.length === 0 ? (v2.length === 0 ? 0 : -1) : 1;
-  const s1 = v1.startsWith('#') ? v1 : canonicalizePhpVersion(v1);
-  const s2 = v2.startsWith('#') ? v2 : canonicalizePhpVersion(v2);
+  return compareCanonicalPhpVersions(canonicalForm(v1), canonicalForm(v2));
+}
+
+/** What php_version_compare compares: the canonical form, except for strings starting with '#'. */
+export function canonicalForm(version: string): string {
+  return version.startsWith('#') ? version : canonicalizePhpVersion(version);
+}
+
+/**
+ * The part-by-part comparison of php_version_compare on two non-empty canonical forms, for
+ * callers that cache canonical forms.
+ */
+export function compareCanonicalPhpVersions(s1: string, s2: string): number {
   let p1 = 0;
   let p2 = 0;
   let n1 = 0;

@@ -7,7 +7,7 @@
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { entries, isRecord, quote, text } from '../support/fields.ts';
 import { PackageCollector } from '../support/packages.ts';
-import { parseJson, readText } from '../support/text.ts';
+import { parseJson, readText } from '../support/file-content.ts';
 
 export const dotnetDepsExtractor: Extractor = {
   name: 'lang/dotnet-deps',

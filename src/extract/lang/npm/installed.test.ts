@@ -14,6 +14,10 @@ test('fileRequired: manifests directly in a package directory, at any depth, and
     'app/node_modules/.pnpm/react@18.2.0/node_modules/react/package.json',
     'package.json',
     'srv/app/package.json',
+    'usr/share/nodejs/debug/package.json',
+    'usr/share/nodejs/@types/node/package.json',
+    'usr/lib/nodejs/npm/package.json',
+    'usr/lib/x86_64-linux-gnu/nodejs/ws/package.json',
   ]) {
     assert.ok(required(path), path);
   }
@@ -26,6 +30,8 @@ test('fileRequired: manifests directly in a package directory, at any depth, and
     'app/node_modules/lodash/package.json.orig',
     'app/node_modules/lodash/xpackage.json',
     'app/package-lock.json',
+    'usr/share/nodejs/debug/src/package.json',
+    'usr/share/nodejs/@types/package.json',
   ]) {
     assert.ok(!required(path), path);
   }
@@ -53,6 +59,12 @@ test('legacy license forms: an object, an array of objects, and the licenses arr
     const { result } = await runExtractor(npmInstalledExtractor, 'node_modules/old/package.json', JSON.stringify(manifest));
     assert.deepEqual(result.packages[0]?.licenses ?? [], licenses, JSON.stringify(fields));
   }
+});
+
+test('a module directory of Debian\'s Node.js roots is an installed package, not an application', async () => {
+  const path = 'usr/share/nodejs/@types/node/package.json';
+  const { result } = await runExtractor(npmInstalledExtractor, path, '{"name":"@types/node","version":"18.13.0","license":"MIT"}');
+  assert.deepEqual(result.packages, [{ type: 'npm', namespace: '@types', name: 'node', version: '18.13.0', licenses: ['MIT'], locations: [path] }]);
 });
 
 test('an application package.json is a root package only when it has a name and a version', async () => {

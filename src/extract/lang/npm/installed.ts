@@ -1,28 +1,30 @@
 /**
  * npm packages installed on disk: each `node_modules/<name>/package.json` (or
- * `node_modules/@scope/<name>/package.json`) at any depth is one installed package. A package.json
+ * `node_modules/@scope/<name>/package.json`) at any depth is one installed package, and so is each
+ * package directory of Debian's Node.js roots (`usr/share/nodejs/<name>/package.json`). A package.json
  * outside any node_modules directory is an application (or a workspace member): it is reported as a
  * root package when it has a name and a version, so matching can tell it apart.
  */
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { isRecord, text } from '../support/fields.ts';
 import { languagePackage } from '../support/packages.ts';
-import { parseJson, readText } from '../support/text.ts';
-import { nameFromInstallPath, npmLicenses, splitNpmName } from './names.ts';
+import { parseJson, readText } from '../support/file-content.ts';
+import { isUnderDebianNodeRoot, nameFromDebianPath, nameFromInstallPath, npmLicenses, splitNpmName } from './names.ts';
 
 const MANIFEST = 'package.json';
 
 /** Where a package.json sits: directly in a package directory under node_modules, outside any, or neither. */
 type ManifestRole = 'dependency' | 'application' | 'other';
 
-export function manifestRole(path: string): ManifestRole {
+function manifestRole(path: string): ManifestRole {
   if (path !== MANIFEST && !path.endsWith(`/${MANIFEST}`)) return 'other';
   const directory = path.slice(0, -MANIFEST.length - 1);
-  const segments = directory.split('/');
-  if (!segments.includes('node_modules')) return 'application';
-  const name = nameFromInstallPath(directory);
-  // Hidden entries (.bin, .pnpm, .cache) hold tooling, not packages.
-  return name !== undefined && !name.startsWith('.') && !name.includes('/.') ? 'dependency' : 'other';
+  if (directory.split('/').includes('node_modules')) {
+    // Hidden entries (.bin, .pnpm, .cache) hold tooling, not packages.
+    return nameFromInstallPath(directory) !== undefined ? 'dependency' : 'other';
+  }
+  if (isUnderDebianNodeRoot(directory)) return nameFromDebianPath(directory) !== undefined ? 'dependency' : 'other';
+  return 'application';
 }
 
 export const npmInstalledExtractor: Extractor = {

@@ -42,9 +42,31 @@ export function nameFromInstallPath(path: string): string | undefined {
   const marker = 'node_modules/';
   const at = path.lastIndexOf(marker);
   if (at === -1 || (at > 0 && path[at - 1] !== '/')) return undefined;
-  const rest = path.slice(at + marker.length);
-  const segments = rest.split('/');
-  if (segments.length === 1 && segments[0] !== '' && !rest.startsWith('@')) return rest;
-  if (segments.length === 2 && segments[0]?.startsWith('@') === true && segments[1] !== '') return rest;
+  return packageDirectoryName(path.slice(at + marker.length));
+}
+
+/**
+ * Debian installs Node.js modules outside any node_modules directory, one directory per package
+ * under these roots (`usr/share/nodejs/<name>`, `usr/lib/<triplet>/nodejs/<name>`).
+ */
+const DEBIAN_NODE_ROOT = /^usr\/(?:share|lib(?:\/[^/]+)?)\/nodejs\//;
+
+/** The package name of a directory under a Debian Node.js root; undefined for other paths. */
+export function nameFromDebianPath(path: string): string | undefined {
+  const root = DEBIAN_NODE_ROOT.exec(path);
+  return root === null ? undefined : packageDirectoryName(path.slice(root[0].length));
+}
+
+export function isUnderDebianNodeRoot(path: string): boolean {
+  return DEBIAN_NODE_ROOT.test(path);
+}
+
+/** "lodash" or "@scope/name" (a package directory right under an install root), else undefined. */
+function packageDirectoryName(relative: string): string | undefined {
+  const segments = relative.split('/');
+  const hidden = segments.some((segment) => segment === '' || segment.startsWith('.'));
+  if (hidden) return undefined;
+  if (segments.length === 1 && !relative.startsWith('@')) return relative;
+  if (segments.length === 2 && segments[0]?.startsWith('@') === true) return relative;
   return undefined;
 }

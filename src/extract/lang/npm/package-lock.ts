@@ -6,8 +6,8 @@
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { entries, flag, isRecord, quote, text } from '../support/fields.ts';
 import { PackageCollector } from '../support/packages.ts';
-import { baseName } from '../support/paths.ts';
-import { parseJson, readText } from '../support/text.ts';
+import { baseName, isInsideNodeModules } from '../support/paths.ts';
+import { parseJson, readText } from '../support/file-content.ts';
 import { nameFromInstallPath, npmLicenses, splitNpmName } from './names.ts';
 
 const LOCK_FILE_NAMES = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
@@ -17,7 +17,7 @@ export const npmLockExtractor: Extractor = {
   version: 1,
 
   fileRequired(file: FileInfo): boolean {
-    return LOCK_FILE_NAMES.has(baseName(file.path));
+    return LOCK_FILE_NAMES.has(baseName(file.path)) && !isInsideNodeModules(file.path);
   },
 
   async extract(file: ExtractorFile, context: ExtractContext): Promise<ExtractResult> {

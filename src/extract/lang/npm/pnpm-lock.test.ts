@@ -37,21 +37,49 @@ test('lock file 6.x: "/name@version(peers)" keys; tarball entries named by their
   ]);
 });
 
-test('lock file 9.x: "name@version" keys in packages; snapshots add nothing', async () => {
+test('lock file 9.x: "name@version" keys; dev derived from the importers and snapshots graph', async () => {
   const { result, warnings } = await runExtractor(pnpmLockExtractor, path, fixture('pnpm-9'));
   assert.deepEqual(warnings, []);
   assert.deepEqual(result.packages, [
+    // Reached from dependencies through a peer-suffixed snapshot.
     { type: 'npm', namespace: '@tanstack', name: 'query-core', version: '5.8.3', locations },
     { type: 'npm', namespace: '@tanstack', name: 'react-query', version: '5.8.4', locations },
+    // Reached only through the aliased development dependency string-width.
+    { type: 'npm', name: 'ansi-regex', version: '5.0.1', dev: true, locations },
+    // A development dependency of one importer, a production one of another.
     { type: 'npm', name: 'react', version: '18.2.0', locations },
-    { type: 'npm', name: 'typescript', version: '5.3.3', locations },
+    { type: 'npm', name: 'string-width', version: '4.2.3', dev: true, locations },
+    { type: 'npm', name: 'typescript', version: '5.3.3', dev: true, locations },
   ]);
+});
+
+test('lock file 9.x: cyclic snapshots and hostile dependency maps end', async () => {
+  const content = [
+    "lockfileVersion: '9.0'",
+    'importers:',
+    '  .:',
+    '    devDependencies:',
+    '      a: {specifier: ^1, version: 1.0.0}',
+    '      __proto__: {specifier: ^1, version: 1.0.0}',
+    '      weird: [1, 2]',
+    'packages:',
+    '  a@1.0.0: {}',
+    '  b@1.0.0: {}',
+    'snapshots:',
+    '  a@1.0.0:',
+    '    dependencies: {b: 1.0.0}',
+    '  b@1.0.0:',
+    '    dependencies: {a: 1.0.0, b: 1.0.0}',
+    '',
+  ].join('\n');
+  const { result } = await runExtractor(pnpmLockExtractor, path, content);
+  assert.deepEqual(result.packages.map((pkg) => [pkg.name, pkg.dev]), [['a', true], ['b', true]]);
 });
 
 test('a tooling document before the lock (pnpm 9.7+) is passed over', async () => {
   const tooling = "---\nlockfileVersion: '9.0'\n\nimporters:\n  .:\n    configDependencies: {}\n\npackages:\n  pnpm@9.12.0:\n    resolution: {integrity: sha512-x}\n\n";
   const { result } = await runExtractor(pnpmLockExtractor, path, `${tooling}---\n${fixture('pnpm-9')}`);
-  assert.deepEqual(result.packages.map((pkg) => pkg.name), ['query-core', 'react-query', 'react', 'typescript']);
+  assert.deepEqual(result.packages.map((pkg) => pkg.name), ['query-core', 'react-query', 'ansi-regex', 'react', 'string-width', 'typescript']);
 });
 
 test('unreadable keys, wrong types and a missing lockfileVersion are warnings; the rest is kept', async () => {

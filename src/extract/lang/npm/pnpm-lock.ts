@@ -5,21 +5,23 @@
  *   6.x  "/name@1.0.0", "/@scope/name@1.0.0(peer@2.0.0)"
  *   9.x  "name@1.0.0", "@scope/name@1.0.0" (peer variants live in `snapshots`, not read here)
  * Entries of packages that do not come from a registry (tarballs, git) carry `name`/`version`
- * fields, which win over the key. pnpm 9 no longer marks development packages in `packages`.
+ * fields, which win over the key. pnpm 9 no longer marks development packages in `packages`:
+ * for 9.x the flag comes from the dependency graph (pnpm-dev.ts).
  */
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { entries, flag, isRecord, quote, text } from '../support/fields.ts';
 import { PackageCollector } from '../support/packages.ts';
-import { baseName } from '../support/paths.ts';
-import { parseYamlDocuments, readText } from '../support/text.ts';
+import { baseName, isInsideNodeModules } from '../support/paths.ts';
+import { parseYamlDocuments, readText } from '../support/file-content.ts';
 import { splitNpmName } from './names.ts';
+import { developmentOnlyPackages } from './pnpm-dev.ts';
 
 export const pnpmLockExtractor: Extractor = {
   name: 'lang/pnpm-lock',
   version: 1,
 
   fileRequired(file: FileInfo): boolean {
-    return baseName(file.path) === 'pnpm-lock.yaml';
+    return baseName(file.path) === 'pnpm-lock.yaml' && !isInsideNodeModules(file.path);
   },
 
   async extract(file: ExtractorFile, context: ExtractContext): Promise<ExtractResult> {
@@ -37,6 +39,7 @@ export const pnpmLockExtractor: Extractor = {
       context.warn('pnpm-lock.yaml has no lockfileVersion; read as version 9');
     }
     const keyParser = major <= 5 ? parseSlashKey : parseAtKey;
+    const graphDev = major >= 9 || Number.isNaN(major) ? developmentOnlyPackages(lock) : undefined;
     const collector = new PackageCollector(file.path);
     if (lock['packages'] !== undefined && !isRecord(lock['packages'])) context.warn('pnpm-lock.yaml "packages" is not a mapping');
     for (const [key, entry] of entries(lock['packages'])) {
@@ -51,7 +54,8 @@ export const pnpmLockExtractor: Extractor = {
         context.warn(`pnpm-lock.yaml package ${quote(key)}: no name and version; skipped`);
         continue;
       }
-      collector.add({ type: 'npm', ...splitNpmName(fullName), version, dev: flag(entry['dev']) });
+      const dev = graphDev === undefined ? flag(entry['dev']) : graphDev.has(key);
+      collector.add({ type: 'npm', ...splitNpmName(fullName), version, dev });
     }
     return { packages: collector.packages };
   },

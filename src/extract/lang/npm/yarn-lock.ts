@@ -6,8 +6,8 @@
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { entries, isRecord, quote, text } from '../support/fields.ts';
 import { PackageCollector } from '../support/packages.ts';
-import { baseName } from '../support/paths.ts';
-import { parseYamlDocuments, readText } from '../support/text.ts';
+import { baseName, isInsideNodeModules } from '../support/paths.ts';
+import { parseYamlDocuments, readText } from '../support/file-content.ts';
 import { splitNpmName } from './names.ts';
 import { parseYarnV1 } from './yarn-v1.ts';
 
@@ -18,7 +18,7 @@ export const yarnLockExtractor: Extractor = {
   version: 1,
 
   fileRequired(file: FileInfo): boolean {
-    return baseName(file.path) === 'yarn.lock';
+    return baseName(file.path) === 'yarn.lock' && !isInsideNodeModules(file.path);
   },
 
   async extract(file: ExtractorFile, context: ExtractContext): Promise<ExtractResult> {

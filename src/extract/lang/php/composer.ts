@@ -8,7 +8,7 @@ import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo 
 import { isRecord, textList, text } from '../support/fields.ts';
 import { PackageCollector } from '../support/packages.ts';
 import { baseName } from '../support/paths.ts';
-import { parseJson, readText } from '../support/text.ts';
+import { parseJson, readText } from '../support/file-content.ts';
 
 export const composerLockExtractor: Extractor = {
   name: 'lang/composer-lock',

@@ -5,13 +5,13 @@
  */
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { languagePackage } from '../support/packages.ts';
-import { readText } from '../support/text.ts';
+import { readText } from '../support/file-content.ts';
 import { firstValue, parseMetadataHeaders, type MetadataHeaders } from './rfc822.ts';
 
 /** A free-text License longer than this is a license's full text, not its name. */
 const MAX_LICENSE_NAME_CHARS = 100;
 
-export function isPythonMetadataPath(path: string): boolean {
+function isPythonMetadataPath(path: string): boolean {
   return path.endsWith('.dist-info/METADATA') || path.endsWith('.egg-info/PKG-INFO') || path.endsWith('.egg-info');
 }
 

@@ -6,7 +6,7 @@ import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo 
 import { entries, isRecord, quote, text } from '../support/fields.ts';
 import { PackageCollector } from '../support/packages.ts';
 import { baseName } from '../support/paths.ts';
-import { parseJson, readText } from '../support/text.ts';
+import { parseJson, readText } from '../support/file-content.ts';
 
 const SECTIONS = [
   { key: 'default', dev: false },

@@ -6,7 +6,7 @@ import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo 
 import { namedPackageTables } from '../support/package-tables.ts';
 import { PackageCollector } from '../support/packages.ts';
 import { baseName } from '../support/paths.ts';
-import { parseToml, readText } from '../support/text.ts';
+import { parseToml, readText } from '../support/file-content.ts';
 
 export const poetryLockExtractor: Extractor = {
   name: 'lang/poetry-lock',

@@ -6,7 +6,7 @@
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { PackageCollector } from '../support/packages.ts';
 import { baseName } from '../support/paths.ts';
-import { readText } from '../support/text.ts';
+import { readText } from '../support/file-content.ts';
 
 /**
  * PEP 508 name, optional [extras], then an exact pin; a trailing `;` starts environment markers.
@@ -14,7 +14,7 @@ import { readText } from '../support/text.ts';
  */
 const PINNED = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\]\s*)?===?\s*([A-Za-z0-9][A-Za-z0-9.+!_-]*)\s*(?:;.*)?$/;
 
-export function isRequirementsPath(path: string): boolean {
+function isRequirementsPath(path: string): boolean {
   const name = baseName(path);
   return name.startsWith('requirements') && name.endsWith('.txt');
 }

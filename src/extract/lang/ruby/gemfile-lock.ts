@@ -7,7 +7,7 @@
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { PackageCollector } from '../support/packages.ts';
 import { baseName } from '../support/paths.ts';
-import { readText } from '../support/text.ts';
+import { readText } from '../support/file-content.ts';
 
 const SPEC_LINE = /^ {4}([^\s(]+) \(([^()\s]+)\)$/;
 const SOURCE_SECTIONS = new Set(['GEM', 'GIT', 'PATH']);

@@ -6,7 +6,7 @@
  */
 import type { ExtractContext, ExtractResult, Extractor, ExtractorFile, FileInfo } from '../../extractor.ts';
 import { languagePackage } from '../support/packages.ts';
-import { readText } from '../support/text.ts';
+import { readText } from '../support/file-content.ts';
 
 const SPEC_BLOCK = /Gem::Specification\.new\s*(?:do\s*|\{\s*)\|\s*([A-Za-z_]\w*)\s*\|/;
 const ASSIGNMENT = /^[ \t]*([A-Za-z_]\w*)\.(name|version|licenses|license)[ \t]*=[ \t]*(.*)$/gm;
@@ -20,7 +20,7 @@ const WORD_ARRAY = /%w[[{(]([^\])}\n]*)[\])}]/;
 const MAX_VALUE_CHARS = 2048;
 
 /** Ruby's own default gems (json, uri, net-http, ...) sit in `specifications/default/`. */
-export function isGemspecPath(path: string): boolean {
+function isGemspecPath(path: string): boolean {
   return path.endsWith('.gemspec') && /(^|\/)specifications\/(default\/)?[^/]+$/.test(path);
 }
 

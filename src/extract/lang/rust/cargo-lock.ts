@@ -8,7 +8,7 @@ import { text } from '../support/fields.ts';
 import { namedPackageTables } from '../support/package-tables.ts';
 import { PackageCollector } from '../support/packages.ts';
 import { baseName } from '../support/paths.ts';
-import { parseToml, readText } from '../support/text.ts';
+import { parseToml, readText } from '../support/file-content.ts';
 
 export const cargoLockExtractor: Extractor = {
   name: 'lang/cargo-lock',

@@ -61,6 +61,14 @@ export function describeHostileInputs(extractor: Extractor, path: string, valid:
     assert.ok(Array.isArray(result.packages));
   });
 
+  test(`${label}: deeply nested brackets end in a warning or nothing, never a stack overflow`, async () => {
+    const depth = 100_000;
+    for (const content of [`${'['.repeat(depth)}${']'.repeat(depth)}`, `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, `a = ${'{b = '.repeat(depth)}1${'}'.repeat(depth)}`]) {
+      const { result } = await runExtractor(extractor, path, content);
+      assert.deepEqual(result.packages, []);
+    }
+  });
+
   test(`${label}: empty and binary content never crash`, async () => {
     for (const content of ['', '\0\0\0', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256))]) {
       const { result } = await runExtractor(extractor, path, content);

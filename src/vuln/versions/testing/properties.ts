@@ -119,6 +119,15 @@ export function hostileStrings(rng: Rng): string[] {
     '-'.repeat(1000),
     '1-'.repeat(2000),
     '1.0+'.repeat(500),
+    // Shapes that make ambiguous regular expressions backtrack exponentially.
+    `1.0.0-beta${'1'.repeat(3000)}!`,
+    `1.0.0-beta${'1.'.repeat(2000)}!`,
+    `1.0+${'a.'.repeat(2000)}!`,
+    `1.0.0-${'1a.'.repeat(2000)}!`,
+    `1.0-${'a-'.repeat(2000)}.`,
+    `2024${'01'.repeat(2000)}x`,
+    `1.0${'.dev'.repeat(2000)}!`,
+    `${' '.repeat(3000)}x${' '.repeat(3000)}`,
   ];
   const alphabet = '0123456789.-_+~^:!@#abcdefrpvxAZ \u00e9\ud83d\ude00';
   for (let i = 0; i < 200; i++) {

@@ -12,7 +12,7 @@ import type { ExtractContext, ExtractorFile } from '../../extractor.ts';
  * Lock files never use YAML anchors; a few are tolerated, but an alias bomb (each alias expanding
  * to many more) fails fast instead of building an exponential object graph.
  */
-export const YAML_MAX_ALIAS_COUNT = 10;
+const YAML_MAX_ALIAS_COUNT = 10;
 
 /** Inline TOML arrays/tables nested deeper than this are hostile, not a lock file. */
 const TOML_MAX_DEPTH = 64;
@@ -20,7 +20,7 @@ const TOML_MAX_DEPTH = 64;
 /** Error messages of parsers quote input; keep warnings readable whatever the input. */
 const MAX_REASON_CHARS = 200;
 
-export function reason(error: unknown): string {
+function reason(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const firstLine = text.split('\n', 1)[0] ?? '';
   return firstLine.length > MAX_REASON_CHARS ? `${firstLine.slice(0, MAX_REASON_CHARS)}...` : firstLine;
