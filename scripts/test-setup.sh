@@ -6,6 +6,9 @@ set -euo pipefail
 
 # command name -> Debian package
 declare -A TOOLS=(
+  [ruby]=ruby
+  [php]=php-cli
+  [rustc]=rustc
   [skopeo]=skopeo
   [umoci]=umoci
   [debootstrap]=debootstrap
@@ -17,6 +20,7 @@ declare -A TOOLS=(
   [openssl]=openssl
   [zip]=zip
   [jar]=default-jdk-headless
+  [xmllint]=libxml2-utils
 )
 
 # Python module of Debian's own /usr/bin/python3 -> Debian package (reference implementations the
@@ -30,6 +34,8 @@ declare -A PYTHON_MODULES=(
 # File -> Debian package, for libraries that install no command.
 declare -A FILES=(
   [/usr/share/maven/lib/maven-artifact-3.x.jar]=libmaven3-core-java
+  [/usr/share/php/Composer/Semver/VersionParser.php]=php-composer-semver
+  [/usr/share/cargo/registry/semver-1.0.14/src/lib.rs]=librust-semver-dev
 )
 
 missing=()

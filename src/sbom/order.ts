@@ -33,7 +33,7 @@ export function sortPackages(packages: readonly Package[]): Package[] {
  * The key that identifies a package in an SBOM: its purl, or for the rare package without one a
  * key in the `portcullis:` namespace built from its identity (never a valid purl, so never clashes).
  */
-export function packageKey(pkg: Package): string {
+export function packageKey(pkg: Pick<Package, 'purl' | 'type' | 'namespace' | 'name' | 'version'>): string {
   if (pkg.purl !== '') return pkg.purl;
   const namespace = pkg.namespace === undefined ? '' : `${pkg.namespace}/`;
   return `portcullis:package/${pkg.type}/${namespace}${pkg.name}@${pkg.version}`;

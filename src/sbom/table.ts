@@ -112,7 +112,7 @@ function renderRow(cells: readonly string[], widths: readonly number[]): string 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /** `text` cut to `width` columns with a trailing '…', never splitting a character or an emoji. */
-function fit(text: string, width: number): string {
+export function fit(text: string, width: number): string {
   if (stringWidth(text) <= width) return text;
   let kept = '';
   let used = 0;

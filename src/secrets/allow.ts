@@ -28,6 +28,8 @@ const DOCUMENTATION_VALUES: ReadonlySet<string> = new Set([
   'AKIAI44QH8DHBEXAMPLE',
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
+  // The Azure Storage emulator's (Azurite's) published account key.
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
   // jwt.io's sample token.
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ]);
@@ -41,7 +43,7 @@ const PLACEHOLDERS: readonly RegExp[] = [
   /x{4,}|\*{3,}|\.{3}|_{4,}/i,
   /^[$%<{[(]|[$]\{|\{\{|%\(|\$\(/,
   /example|sample|dummy|placeholder|redacted|changeme|change[_-]me|your[_-]?(?:own[_-]?)?(?:password|secret|token|key|api)|insert[_-]?(?:your|here)|fake|fixme|todo/i,
-  /^(?:password|passwd|pass|pwd|secret|token|test|testing|admin|user|username|root|guest|foo|bar|baz|qwerty|letmein|none|null|undefined|string|value|mysecret|mypassword|s3cr3t|p@ssw0rd)$/i,
+  /^(?:password|passwd|pass|pwd|secret|token|test|testing|admin|user|username|root|guest|foo|bar|baz|qwerty|letmein|none|null|undefined|string|value|mysecret|mypassword|s3cr3t|p@ssw0rd|p@ss|p%40ss|passw0rd)$/i,
 ];
 
 /** Test and example trees inside third-party packages: fixtures there are not this image's secrets. */

@@ -65,26 +65,29 @@ export function ibanValid(value: string): boolean {
  */
 const VOIDED_SSNS = new Set(['078051120', '219099999', '457555462']);
 export function usSsnValid(value: string): boolean {
-  const digits = value.replace(/[ -]/g, '');
-  if (!/^\d{9}$/.test(digits)) return false;
-  const area = Number(digits.slice(0, 3));
-  const group = Number(digits.slice(3, 5));
-  const serial = Number(digits.slice(5));
+  const match = /^(\d{3})[ -]?(\d{2})[ -]?(\d{4})$/.exec(value);
+  if (!match) return false;
+  const [, area, group, serial] = match.map(Number) as [number, number, number, number];
+  const digits = match.slice(1).join('');
   if (area === 0 || area === 666 || area >= 900 || group === 0 || serial === 0) return false;
   return !VOIDED_SSNS.has(digits);
 }
 
 /**
- * Phone numbers: 8 to 15 digits (E.164), not all one digit and not a run like 123456789 (version
- * strings, counters); NANP numbers must have valid area and exchange codes (2-9 first digit).
+ * Phone numbers, conservatively: international numbers have 10 to 15 digits (E.164) and NANP
+ * numbers (+1 or the bare US form) a valid area and exchange code (first digit 2-9); runs of one
+ * digit, counting sequences (version strings, counters) and coordinates are not numbers anyone dials.
  */
 export function phoneValid(value: string): boolean {
   const digits = value.replace(/\D/g, '');
-  if (digits.length < 8 || digits.length > 15) return false;
+  if (digits.length < 10 || digits.length > 15) return false;
+  // ISO 6709 coordinates (`+611305-1495401`, tz database zone tables) look like numbers with a dash.
+  if (/^[+-]\d{4,7}[+-]\d{5,8}$/.test(value)) return false;
   if (/^(\d)\1+$/.test(digits) || '01234567890123456789'.includes(digits) || '98765432109876543210'.includes(digits)) return false;
-  const national = value.trimStart().startsWith('+1') ? digits.slice(1) : value.trimStart().startsWith('+') ? undefined : digits;
-  if (national !== undefined && national.length === 10) return /^[2-9]\d{2}[2-9]\d{6}$/.test(national);
-  return value.trimStart().startsWith('+');
+  const international = value.startsWith('+');
+  const nanp = international ? (digits.startsWith('1') ? digits.slice(1) : undefined) : digits;
+  if (nanp !== undefined) return /^[2-9]\d{2}[2-9]\d{6}$/.test(nanp);
+  return true;
 }
 
 function base64UrlJson(part: string): unknown {

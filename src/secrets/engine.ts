@@ -22,6 +22,15 @@ export interface CompiledRules {
   rules: readonly CompiledRule[];
   /** Each distinct keyword and the rules it enables. */
   keywords: ReadonlyMap<string, readonly CompiledRule[]>;
+  /**
+   * Every keyword longer than one character in one alternation, longest first: one pass over the
+   * text finds them all, several times faster than one `includes` per keyword.
+   */
+  keywordPattern: RegExp | undefined;
+  /** Keywords found inside each longer keyword (`_auth` in `_authtoken`): present whenever it is. */
+  contained: ReadonlyMap<string, readonly string[]>;
+  /** One-character keywords (`@`, digits): `includes` stops at the first, cheaper than matching each. */
+  singleChars: readonly string[];
 }
 
 export function compileRules(rules: readonly SecretRule[]): CompiledRules {
@@ -35,14 +44,41 @@ export function compileRules(rules: readonly SecretRule[]): CompiledRules {
       keywords.set(keyword, list);
     }
   }
-  return { rules: compiled, keywords };
+  const long = [...keywords.keys()].filter((keyword) => keyword.length > 1).sort((a, b) => b.length - a.length);
+  const escape = (keyword: string) => keyword.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return {
+    rules: compiled,
+    keywords,
+    keywordPattern: long.length === 0 ? undefined : new RegExp(long.map(escape).join('|'), 'g'),
+    contained: new Map(long.map((keyword) => [keyword, long.filter((other) => other !== keyword && keyword.includes(other))])),
+    singleChars: [...keywords.keys()].filter((keyword) => keyword.length === 1),
+  };
+}
+
+/** The keywords that occur in `lower` (the text in lower case). */
+function keywordsIn(lower: string, compiled: CompiledRules): Set<string> {
+  const found = new Set<string>();
+  for (const char of compiled.singleChars) if (lower.includes(char)) found.add(char);
+  const pattern = compiled.keywordPattern;
+  if (pattern === undefined) return found;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(lower); match !== null; match = pattern.exec(lower)) {
+    if (!found.has(match[0])) {
+      found.add(match[0]);
+      for (const inner of compiled.contained.get(match[0]) ?? []) found.add(inner);
+    }
+    // Step one character, not past the match, so a keyword starting inside this one is seen too.
+    pattern.lastIndex = match.index + 1;
+  }
+  return found;
 }
 
 /** A finding inside one text, already redacted. */
 export interface TextMatch {
   rule: SecretRule;
-  /** 0-based offset of the secret in the text. */
+  /** 0-based offsets of the secret in the text: [offset, end). */
   offset: number;
+  end: number;
   line: number;
   column: number;
   redacted: string;
@@ -66,12 +102,11 @@ interface Candidate {
 
 /** The rules worth running on `text`: those with a keyword that occurs in it (case-insensitively). */
 function rulesFor(text: string, path: string | undefined, compiled: CompiledRules): CompiledRule[] {
-  const lower = text.toLowerCase();
   const wanted = new Set<CompiledRule>();
-  for (const [keyword, entries] of compiled.keywords) {
-    if (entries.every((entry) => wanted.has(entry))) continue;
-    if (!lower.includes(keyword)) continue;
-    for (const entry of entries) if (entry.rule.paths === undefined || (path !== undefined && entry.rule.paths.test(path))) wanted.add(entry);
+  for (const keyword of keywordsIn(text.toLowerCase(), compiled)) {
+    for (const entry of compiled.keywords.get(keyword) ?? []) {
+      if (entry.rule.paths === undefined || (path !== undefined && entry.rule.paths.test(path))) wanted.add(entry);
+    }
   }
   return [...wanted].sort((a, b) => a.order - b.order);
 }
@@ -136,30 +171,56 @@ export function scanText(text: string, path: string | undefined, compiled: Compi
         break rules;
       }
     }
+    if (performance.now() > deadline) {
+      expired = true;
+      break;
+    }
   }
   if (expired) options.warn(`secret scan stopped after ${options.timeBudgetMs} ms (per-file time budget); findings so far are reported`);
   return located(text, resolveOverlaps(candidates));
 }
 
-/** Where matches overlap (one secret found by two rules), the earlier-listed, more specific rule wins. */
+/**
+ * Where matches overlap (one secret found by two rules), the earlier-listed, more specific rule
+ * wins. Matches are swept in order of position and only those in one overlapping cluster are
+ * compared, so a file with many findings costs O(n log n), not O(n²).
+ */
 function resolveOverlaps(candidates: Candidate[]): Candidate[] {
-  const byPriority = [...candidates].sort((a, b) => a.entry.order - b.entry.order || a.start - b.start);
+  const sorted = [...candidates].sort((a, b) => a.start - b.start || a.entry.order - b.entry.order);
   const kept: Candidate[] = [];
-  for (const candidate of byPriority) {
-    if (!kept.some((other) => candidate.start < other.end && other.start < candidate.end)) kept.push(candidate);
+  let cluster: Candidate[] = [];
+  let clusterEnd = -1;
+  const settle = () => {
+    const winners: Candidate[] = [];
+    for (const candidate of [...cluster].sort((a, b) => a.entry.order - b.entry.order || a.start - b.start)) {
+      if (!winners.some((other) => candidate.start < other.end && other.start < candidate.end)) winners.push(candidate);
+    }
+    kept.push(...winners.sort((a, b) => a.start - b.start || a.entry.order - b.entry.order));
+  };
+  for (const candidate of sorted) {
+    if (candidate.start >= clusterEnd && cluster.length > 0) {
+      settle();
+      cluster = [];
+    }
+    cluster.push(candidate);
+    clusterEnd = Math.max(clusterEnd, candidate.end);
   }
-  return kept.sort((a, b) => a.start - b.start || a.entry.order - b.entry.order);
+  if (cluster.length > 0) settle();
+  return kept;
 }
 
 /** Adds 1-based line and column, counting line breaks once across the sorted matches. */
 function located(text: string, sorted: readonly Candidate[]): TextMatch[] {
   let line = 1;
   let lineStart = 0;
+  // The next line break not yet counted, remembered so a long line is searched once, not per match.
+  let nextBreak = text.indexOf('\n');
   return sorted.map((candidate) => {
-    for (let at = text.indexOf('\n', lineStart); at !== -1 && at < candidate.start; at = text.indexOf('\n', at + 1)) {
+    while (nextBreak !== -1 && nextBreak < candidate.start) {
       line += 1;
-      lineStart = at + 1;
+      lineStart = nextBreak + 1;
+      nextBreak = text.indexOf('\n', lineStart);
     }
-    return { rule: candidate.entry.rule, offset: candidate.start, line, column: candidate.start - lineStart + 1, redacted: redact(candidate.secret) };
+    return { rule: candidate.entry.rule, offset: candidate.start, end: candidate.end, line, column: candidate.start - lineStart + 1, redacted: redact(candidate.secret) };
   });
 }

@@ -91,7 +91,7 @@ export class InventoryBuilder {
   #packageOf(identity: PurlIdentity, facts: ComponentFacts): Package {
     const { distro, ...fields } = identity;
     if (distro !== undefined && this.#distroOs === undefined) this.#distroOs = osFromDistro(distro, this.#source);
-    const locations = [...new Set([...facts.locations.map(relativePath), ...propertyLocations(facts.properties)])];
+    const locations = [...new Set([...facts.locations.map(relativePath), ...propertyLocations(facts.properties)])].filter((path) => path !== '');
     const pkg: Package = { ...fields, purl: facts.purl, extractor: this.#extractor, locations };
     if (facts.licenses.length > 0) pkg.licenses = facts.licenses;
     return pkg;

@@ -73,12 +73,12 @@ export function applyProperties(pkg: Package, bag: PropertyBag, layerIndexOf: La
   if (first(bag, ours.dev) === 'true') pkg.dev = true;
   if (first(bag, ours.root) === 'true') pkg.isRoot = true;
 
-  const sourceName = first(bag, ours.sourceName) ?? first(bag, TRIVY.srcName) ?? first(bag, SYFT.source) ?? first(bag, SYFT.originPackage);
-  const sourceVersion = first(bag, ours.sourceVersion) ?? trivySourceVersion(pkg, bag) ?? first(bag, SYFT.sourceVersion);
   const sourceRpm = first(bag, SYFT.sourceRpm);
   const fromRpm = sourceRpm === undefined ? undefined : parseSourceRpm(sourceRpm);
-  if (sourceName ?? fromRpm?.name) pkg.sourceName = sourceName ?? fromRpm?.name;
-  if (sourceVersion ?? fromRpm?.version) pkg.sourceVersion = sourceVersion ?? fromRpm?.version;
+  const sourceName = first(bag, ours.sourceName) ?? first(bag, TRIVY.srcName) ?? first(bag, SYFT.source) ?? first(bag, SYFT.originPackage) ?? fromRpm?.name;
+  const sourceVersion = first(bag, ours.sourceVersion) ?? trivySourceVersion(pkg, bag) ?? first(bag, SYFT.sourceVersion) ?? fromRpm?.version;
+  if (sourceName !== undefined) pkg.sourceName = sourceName;
+  if (sourceVersion !== undefined) pkg.sourceVersion = sourceVersion;
 
   return applyLayer(pkg, bag, layerIndexOf);
 }

@@ -6,7 +6,7 @@ import type { Inventory, Package } from '../../inventory/index.ts';
 import { formatCycloneDx } from '../cyclonedx.ts';
 import { mergeByPurl } from '../order.ts';
 import { formatSpdx } from '../spdx.ts';
-import { PINNED, loadInventory } from '../testing.ts';
+import { PINNED, loadInventory, makePackage } from '../testing.ts';
 import { readSbom } from './read.ts';
 
 function fixture(path: string): Buffer {
@@ -46,12 +46,13 @@ function identity(pkg: Package, withSource: boolean): Record<string, unknown> {
     layerIndex: pkg.layer?.index,
     ownedBy: pkg.ownedBy,
     locations: [...pkg.locations].sort(),
-    ...(withSource ? { sourceName: pkg.sourceName, sourceVersion: pkg.sourceVersion, layer: pkg.layer, dev: pkg.dev } : {}),
+    ...(withSource ? { sourceName: pkg.sourceName, sourceVersion: pkg.sourceVersion, layer: pkg.layer, dev: pkg.dev, isRoot: pkg.isRoot } : {}),
   };
 }
 
 describe('readSbom round trips', () => {
-  const original = loadInventory('image');
+  const fixture = loadInventory('image');
+  const original: Inventory = { ...fixture, packages: [...fixture.packages, makePackage({ name: 'web-app', version: '1.4.2', isRoot: true, locations: ['app/package.json'] })] };
   const expected = mergeByPurl(original.packages);
 
   it('reads back every package of a Portcullis CycloneDX SBOM', () => {
@@ -181,6 +182,26 @@ describe('readSbom on hostile input', () => {
     assert.ok(messages.some((m) => /1 package of purl type "generic" skipped/.test(m)));
     assert.ok(messages.some((m) => /components\[8\].*portcullis:layer:index/.test(m)));
     assert.equal(byName(read, 'layer').layer, undefined);
+  });
+
+  it('skips wrongly typed SPDX packages and references with warnings and keeps the rest', () => {
+    const read = readSbom(json({
+      spdxVersion: 'SPDX-2.3',
+      documentDescribes: 'not an array',
+      relationships: [null, { spdxElementId: 7 }],
+      packages: [
+        42,
+        { name: 'noref', externalRefs: 'nope' },
+        { name: 'badref', externalRefs: [null, { referenceType: 'purl', referenceLocator: 5 }] },
+        { name: 'badpurl', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:/' }] },
+        { name: 'ok', sourceInfo: 17, licenseDeclared: ['MIT'], annotations: 'x', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:pypi/ok@1.0' }] },
+      ],
+    }), 'x.spdx.json');
+    assert.deepEqual(read.packages.map((pkg) => [pkg.purl, pkg.locations, pkg.licenses]), [['pkg:pypi/ok@1.0', [], undefined]]);
+    assert.deepEqual(read.target, { reference: 'x.spdx.json', kind: 'directory' });
+    const messages = read.warnings.map((w) => `${w.location ?? ''}: ${w.message}`);
+    assert.ok(messages.some((m) => /packages\[0\].*not an object/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /packages\[3\].*invalid purl/.test(m)));
   });
 
   it('caps warnings so a document full of bad entries cannot flood the report', () => {

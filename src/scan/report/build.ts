@@ -7,6 +7,7 @@
  * not expired. Expired entries suppress nothing and are listed with what they would have covered.
  */
 import type { Inventory } from '../../inventory/index.ts';
+import { compareText, packageKey } from '../../sbom/index.ts';
 import { type Finding, SEVERITY_ORDER, compareSeverity } from '../../vuln/index.ts';
 import { isExpired } from './ignore-file.ts';
 import { type FindingTest, ignoreTest } from './ignore-match.ts';
@@ -73,21 +74,19 @@ export function compareFindings(a: Finding, b: Finding): number {
   return compareSeverity(b.severity, a.severity) || compareText(a.package.purl, b.package.purl) || compareText(a.id, b.id);
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
+/** Packages counted as the SBOMs list them: one per purl, however often the inventory saw it. */
 function inventorySummary(inventory: Inventory): ScanReport['inventory'] {
+  const distinct = new Map(inventory.packages.map((pkg) => [packageKey(pkg), pkg.type]));
   const byType = new Map<string, number>();
-  for (const pkg of inventory.packages) byType.set(pkg.type, (byType.get(pkg.type) ?? 0) + 1);
+  for (const type of distinct.values()) byType.set(type, (byType.get(type) ?? 0) + 1);
   return {
-    packages: inventory.packages.length,
+    packages: distinct.size,
     byType: Object.fromEntries([...byType].sort(([a], [b]) => compareText(a, b))),
   };
 }
 
 export function countBySeverity(findings: readonly Finding[]): SeverityCounts {
-  const counts = Object.fromEntries(SEVERITY_ORDER.map((severity) => [severity, 0])) as SeverityCounts;
+  const counts = Object.fromEntries([...SEVERITY_ORDER].reverse().map((severity) => [severity, 0])) as SeverityCounts;
   for (const finding of findings) counts[finding.severity]++;
   return counts;
 }

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, type Node, isNode, parseDocument } from 'yaml';
 import { PortcullisError, inputError } from '../../core/index.ts';
 import type { IgnoreEntry } from './model.ts';
+import { isPurl, purlMatcher } from './purl-match.ts';
 
 /** Largest ignore file accepted: thousands of entries fit in far less. */
 export const MAX_IGNORE_FILE_BYTES = 4 * 1024 ** 2;
@@ -69,6 +70,9 @@ export function parseIgnoreFile(bytes: Uint8Array, source: string): IgnoreEntry[
   return entries.map((raw, index) => {
     const item = items[index];
     const line = lineOf(isNode(item) ? item.range?.[0] : undefined);
+    if (raw.package !== undefined && isPurl(raw.package) && purlMatcher(raw.package) === undefined) {
+      throw inputError(`${source}:${line}: package ${JSON.stringify(raw.package.slice(0, 200))} is not a valid purl`);
+    }
     if (raw.expires !== undefined && !isCalendarDate(raw.expires)) {
       throw inputError(`${source}:${line}: expires ${JSON.stringify(raw.expires)} is not a real date`);
     }

@@ -73,6 +73,7 @@ export interface ScanReport {
     os?: OSInfo;
   };
   inventory: {
+    /** Distinct packages (one per purl). */
     packages: number;
     /** Packages per type, keys sorted. */
     byType: Record<string, number>;

@@ -76,10 +76,7 @@ function readStatement(value: unknown, path: string, documentTimestamp: string, 
   const object = readObject(value, path, issues);
   if (object === undefined) return undefined;
   const before = issues.count;
-  const vulnerability = readObject(object['vulnerability'], joinPath(path, 'vulnerability'), issues);
-  const name = vulnerability === undefined ? undefined : readString(vulnerability, 'name', joinPath(path, 'vulnerability'), issues, true);
-  const vulnerabilityId = vulnerability === undefined ? undefined : readString(vulnerability, '@id', joinPath(path, 'vulnerability'), issues, false);
-  const aliases = vulnerability === undefined ? undefined : readStringArray(vulnerability, 'aliases', joinPath(path, 'vulnerability'), issues);
+  const { name, ids } = readVulnerability(object['vulnerability'], joinPath(path, 'vulnerability'), issues);
   const products = (readArray(object, 'products', path, issues, true) ?? []).map((product, index) => readProduct(product, joinPath(joinPath(path, 'products'), index), issues));
   const status = readString(object, 'status', path, issues, true);
   if (status !== undefined && !STATUSES.has(status)) issues.add(joinPath(path, 'status'), `must be one of ${[...STATUSES].join(', ')}`);
@@ -95,7 +92,7 @@ function readStatement(value: unknown, path: string, documentTimestamp: string, 
   if (issues.count > before || name === undefined || status === undefined) return undefined;
 
   const statement: VexStatement = {
-    vulnerabilityIds: [...new Set([name, ...(vulnerabilityId === undefined ? [] : [vulnerabilityId]), ...(aliases ?? [])])],
+    vulnerabilityIds: ids,
     vulnerability: name,
     products,
     status: status as VexStatus,
@@ -106,6 +103,17 @@ function readStatement(value: unknown, path: string, documentTimestamp: string, 
   if (actionStatement !== undefined) statement.actionStatement = actionStatement;
   if (statusNotes !== undefined) statement.statusNotes = statusNotes;
   return statement;
+}
+
+/** The vulnerability's name and every id it goes by (name, @id, aliases). */
+function readVulnerability(value: unknown, path: string, issues: Issues): { name?: string; ids: string[] } {
+  const object = readObject(value, path, issues);
+  if (object === undefined) return { ids: [] };
+  const name = readString(object, 'name', path, issues, true);
+  const id = readString(object, '@id', path, issues, false);
+  const aliases = readStringArray(object, 'aliases', path, issues) ?? [];
+  const ids = [...new Set([name, id, ...aliases].filter((text): text is string => text !== undefined))];
+  return name === undefined ? { ids } : { name, ids };
 }
 
 function readProduct(value: unknown, path: string, issues: Issues): VexProduct {

@@ -33,7 +33,7 @@ export const FILE_RULES: readonly SecretRule[] = [
     title: 'PuTTY private key (PPK)',
     severity: 'HIGH',
     keywords: ['private-lines:'],
-    regex: /Private-Lines: \d{1,4}\r?\n(?<secret>[A-Za-z0-9+/=\r\n]{20,16384})/,
+    regex: /Private-Lines: \d{1,4}\r?\n(?<secret>(?:[A-Za-z0-9+/=]{1,128}\r?\n){1,256})/,
     requires: /PuTTY-User-Key-File-[23]: /,
     help: 'A PuTTY private key file. Remove its public key from every authorized_keys and generate a new pair.',
   },
@@ -84,7 +84,8 @@ export const FILE_RULES: readonly SecretRule[] = [
     title: 'Password in a URL',
     severity: 'HIGH',
     keywords: ['://'],
-    regex: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[A-Za-z0-9._~%!$&'()*+,;=-]{1,64}:(?<secret>[A-Za-z0-9._~%!&'()*+,;=-]{3,128})@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,10}(?![A-Za-z0-9-])/,
+    // Hosts under the documentation domains (RFC 2606) are examples, not credentials.
+    regex: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[A-Za-z0-9._~%!$&'()*+,;=-]{1,64}:(?<secret>[A-Za-z0-9._~%!&'()*+,;=-]{4,128})@(?!(?:[A-Za-z0-9-]{1,63}\.){0,8}(?:example\.(?:com|org|net)|example|invalid|test)(?![A-Za-z0-9.-]))[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,10}(?![A-Za-z0-9-])/,
     help: 'A connection URL with its password (database, proxy, broker, git remote). Change the password and pass the URL at run time.',
   },
   {
@@ -105,7 +106,8 @@ export const FILE_RULES: readonly SecretRule[] = [
     title: 'High-entropy value assigned to a secret-like name',
     severity: 'MEDIUM',
     keywords: ['password', 'passwd', 'pwd', 'secret', 'token', 'api_key', 'apikey', 'api-key', 'access_key', 'accesskey', 'auth_key', 'private_key', 'credential'],
-    regex: new RegExp(String.raw`${SECRET_NAME}[A-Za-z0-9_.-]{0,20}["']?\s{0,3}(?::=|=>|=|:)\s{0,3}(?<q>["'\x60])(?<secret>[^"'\x60\s\\]{12,256})\k<q>`, 'i'),
+    // Names ending in `_id` (`private_key_id`, `token_id`) hold identifiers, not secrets.
+    regex: new RegExp(String.raw`${SECRET_NAME}[A-Za-z0-9_.-]{0,20}(?<![_.-]id)["']?\s{0,3}(?::=|=>|=|:)\s{0,3}(?<q>["'\x60])(?<secret>[^"'\x60\s\\]{12,256})\k<q>`, 'i'),
     entropy: 3.5,
     check: 'random-looking',
     help: 'A random-looking literal assigned to a name like password, secret, token or api_key. Move it to a secret store and rotate it.',

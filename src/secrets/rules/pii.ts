@@ -25,7 +25,7 @@ export const PII_RULES: readonly SecretRule[] = [
     severity: 'HIGH',
     keywords: ['2', '3', '4', '5', '6'],
     // IIN prefixes: Visa 4, Mastercard 51-55 and 2221-2720, Amex 34/37, Discover 6011/65.
-    regex: /(?<![\d.-])(?<secret>(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5))(?:\d[ -]?){10,16}\d)(?![\d.-])/,
+    regex: /(?<![\w.+-])(?<secret>(?:4|5[1-5]|2[2-7]|3[47]|6(?:011|5))(?:\d[ -]?){10,16}\d)(?![\w.-])/,
     check: 'luhn',
     help: 'A number with a card issuer prefix that passes the Luhn check. Card data must never sit in an image (PCI DSS).',
   },
@@ -55,7 +55,7 @@ export const PII_RULES: readonly SecretRule[] = [
     title: 'Phone number',
     severity: 'LOW',
     keywords: ['+', '('],
-    regex: /(?<![\w+])(?<secret>\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(\d{3}\) ?\d{3}-\d{4})(?!\w)/,
+    regex: /(?<![\w+.-])(?<secret>\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(\d{3}\) ?\d{3}-\d{4})(?![\w+-])/,
     check: 'phone',
     help: 'A phone number in international (E.164) or US format.',
   },

@@ -3,7 +3,7 @@
  * suggested upgrade, severity, and the advisory text.
  */
 import type { Package } from '../../inventory/index.ts';
-import type { Advisory, AdvisoryLookup, Finding, FindingPackage, FindingStatus } from '../model.ts';
+import type { Advisory, AdvisoryLookup, AffectedPackage, Finding, FindingPackage, FindingStatus } from '../model.ts';
 import type { VersionComparator } from '../versions/index.ts';
 import type { FlawGroup } from './aliases.ts';
 import type { MatchTarget } from './ecosystem.ts';
@@ -27,10 +27,27 @@ function findingPackage(pkg: Package, target: MatchTarget): FindingPackage {
   return reported;
 }
 
-/** Distinct fixed versions of the group, in version order. */
-function fixedVersions(group: FlawGroup, comparator: VersionComparator): string[] {
+/** Every fixed version each advisory gives for the package, over all its records (matched or not). */
+export function fixesByAdvisory(candidates: readonly AffectedPackage[]): Map<string, string[]> {
+  const fixes = new Map<string, string[]>();
+  for (const record of candidates) {
+    const fixed = preparedRecord(record).fixed;
+    if (fixed.length === 0) continue;
+    const known = fixes.get(record.advisoryId);
+    if (known === undefined) fixes.set(record.advisoryId, [...fixed]);
+    else known.push(...fixed);
+  }
+  return fixes;
+}
+
+/**
+ * Distinct fixed versions of the flaw in this package, in version order: from the matched records
+ * and from their siblings that did not match (an advisory often files one record per release
+ * branch; the fix on another branch is still a way out).
+ */
+function fixedVersions(group: FlawGroup, fixes: ReadonlyMap<string, readonly string[]>, comparator: VersionComparator): string[] {
   const versions = new Set<string>();
-  for (const record of group.records) for (const fixed of preparedRecord(record).fixed) versions.add(fixed);
+  for (const id of group.ids) for (const fixed of fixes.get(id) ?? []) versions.add(fixed);
   return [...versions].sort((a, b) => comparator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -77,16 +94,20 @@ function references(advisories: readonly Advisory[]): Array<{ type: string; url:
   return merged;
 }
 
-export function buildFinding(
-  pkg: Package,
-  target: MatchTarget,
-  group: FlawGroup,
-  comparator: VersionComparator,
-  lookup: AdvisoryLookup,
-  warn: (message: string) => void,
-): Finding {
+export interface FindingInput {
+  pkg: Package;
+  target: MatchTarget;
+  group: FlawGroup;
+  /** Fixed versions by advisory id, from every record filed for the package (fixesByAdvisory). */
+  fixes: ReadonlyMap<string, readonly string[]>;
+  comparator: VersionComparator;
+  lookup: AdvisoryLookup;
+  warn: (message: string) => void;
+}
+
+export function buildFinding({ pkg, target, group, fixes, comparator, lookup, warn }: FindingInput): Finding {
   const advisoryIds = [...new Set(group.records.map((record) => record.advisoryId))].sort();
-  const fixed = fixedVersions(group, comparator);
+  const fixed = fixedVersions(group, fixes, comparator);
   const fixedVersion = fixed.find((version) => comparator.compare(version, target.version) > 0);
   const advisories = advisoriesOf(group, advisoryIds, lookup);
   const rating = rate(group.records, advisories, target.distro, warn);

@@ -19,7 +19,7 @@ import { compareSeverity } from '../severity/index.ts';
 import { comparatorFor } from '../versions/index.ts';
 import { groupByFlaw } from './aliases.ts';
 import { matchTarget, normalizePackageName, type MatchTarget } from './ecosystem.ts';
-import { buildFinding } from './finding.ts';
+import { buildFinding, fixesByAdvisory } from './finding.ts';
 import { memoizedLookup } from './lookup-cache.ts';
 import { isAffected } from './ranges.ts';
 
@@ -47,9 +47,9 @@ function isMatched(pkg: Package, options: MatchOptions): boolean {
   return options.pkgTypes === undefined || options.pkgTypes.includes(packageClass);
 }
 
-/** Records for the target in every ecosystem it may be filed under, whose name and version match. */
-function affectedRecords(target: MatchTarget, lookup: AdvisoryLookup): AffectedPackage[] {
-  const matched: AffectedPackage[] = [];
+/** Records for the target in every ecosystem it may be filed under, whose name matches. */
+function candidateRecords(target: MatchTarget, lookup: AdvisoryLookup): AffectedPackage[] {
+  const candidates: AffectedPackage[] = [];
   const seen = target.lookupNames.length > 1 ? new Set<string>() : undefined;
   for (const ecosystem of target.ecosystems) {
     for (const name of target.lookupNames) {
@@ -63,11 +63,11 @@ function affectedRecords(target: MatchTarget, lookup: AdvisoryLookup): AffectedP
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        if (appliesTo(record, target.version)) matched.push(record);
+        candidates.push(record);
       }
     }
   }
-  return matched;
+  return candidates;
 }
 
 /** A distro verdict of "affected, no fix" with no versions to compare covers every version. */
@@ -102,13 +102,15 @@ export function matchInventory(inventory: Inventory, lookup: AdvisoryLookup, opt
     if (target === undefined) continue;
     const comparator = comparatorFor(target.ecosystems[0]!);
     if (!comparator.isValid(target.version)) {
-      warn(`${pkg.purl}: version ${JSON.stringify(target.version.slice(0, 100))} is not a valid ${target.ecosystems[0]} version; not matched`);
+      warn(`${pkg.purl.slice(0, 200)}: version ${JSON.stringify(target.version.slice(0, 100))} is not a valid ${target.ecosystems[0]} version; not matched`);
       continue;
     }
-    const records = affectedRecords(target, cached);
-    if (records.length === 0) continue;
-    for (const group of groupByFlaw(records, cached)) {
-      const finding = buildFinding(pkg, target, group, comparator, cached, warn);
+    const candidates = candidateRecords(target, cached);
+    const matched = candidates.filter((record) => appliesTo(record, target.version));
+    if (matched.length === 0) continue;
+    const fixes = fixesByAdvisory(candidates);
+    for (const group of groupByFlaw(matched, cached)) {
+      const finding = buildFinding({ pkg, target, group, fixes, comparator, lookup: cached, warn });
       if (options.ignoreUnfixed === true && finding.status !== 'fixed') continue;
       if (severities !== undefined && !severities.has(finding.severity)) continue;
       findings.push(finding);

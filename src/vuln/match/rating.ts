@@ -38,7 +38,7 @@ function collectCvss(advisories: readonly Advisory[], warn: (message: string) =>
         scores.push(score);
       } catch (error) {
         if (!isPortcullisError(error)) throw error;
-        warn(`${advisory.id}: ${error.message}; vector ignored`);
+        warn(`${advisory.id.slice(0, 100)}: ${error.message}; vector ignored`);
       }
     }
   }

@@ -30,27 +30,29 @@ const MAX_VECTOR_LENGTH = 512;
 const METRIC = /^[A-Za-z]{1,4}:[A-Za-z]{1,8}$/;
 const PREFIXED = /^CVSS:(\d+\.\d+)\/(.*)$/s;
 
-interface Scorer {
-  isBaseFullyDefined(): boolean;
+interface Computed {
+  /** False when a base metric is missing or "not defined" (X): the score would be meaningless. */
+  defined: boolean;
+  baseScore: number;
 }
 
-function construct(version: CvssVersion, vector: string): Scorer & { base: () => number } {
+function compute(version: CvssVersion, vector: string): Computed {
   switch (version) {
     case '2.0': {
       const scorer = new Cvss2(vector);
-      return Object.assign(scorer, { base: () => scorer.calculateScores().base ?? Number.NaN });
+      return { defined: scorer.isBaseFullyDefined(), baseScore: scorer.calculateScores().base ?? Number.NaN };
     }
     case '3.0': {
       const scorer = new Cvss3P0(vector);
-      return Object.assign(scorer, { base: () => scorer.calculateScores().base ?? Number.NaN });
+      return { defined: scorer.isBaseFullyDefined(), baseScore: scorer.calculateScores().base ?? Number.NaN };
     }
     case '3.1': {
       const scorer = new Cvss3P1(vector);
-      return Object.assign(scorer, { base: () => scorer.calculateScores().base ?? Number.NaN });
+      return { defined: scorer.isBaseFullyDefined(), baseScore: scorer.calculateScores().base ?? Number.NaN };
     }
     case '4.0': {
       const scorer = new Cvss4P0(vector);
-      return Object.assign(scorer, { base: () => scorer.calculateScores().baseMetricsOnly ?? Number.NaN });
+      return { defined: scorer.isBaseFullyDefined(), baseScore: scorer.calculateScores().baseMetricsOnly ?? Number.NaN };
     }
   }
 }
@@ -88,14 +90,14 @@ function score(vector: string): CvssResult {
   if (vector.length > MAX_VECTOR_LENGTH) throw malformed(vector, `longer than ${MAX_VECTOR_LENGTH} characters`);
   const { version, body } = versionAndBody(vector.trim());
   checkMetrics(vector, body);
-  let scorer: ReturnType<typeof construct>;
+  let computed: Computed;
   try {
-    scorer = construct(version, version === '2.0' ? body : `CVSS:${version}/${body}`);
+    computed = compute(version, version === '2.0' ? body : `CVSS:${version}/${body}`);
   } catch (error) {
     throw new PortcullisError('INPUT', `malformed CVSS vector ${JSON.stringify(vector.slice(0, 100))}: ${(error as Error).message}`, { cause: error });
   }
-  if (!scorer.isBaseFullyDefined()) throw malformed(vector, 'a base metric is missing or not defined');
-  const baseScore = scorer.base();
+  if (!computed.defined) throw malformed(vector, 'a base metric is missing or not defined');
+  const { baseScore } = computed;
   if (!Number.isFinite(baseScore)) throw malformed(vector, 'no base score');
   return { version, baseScore, severity: version === '2.0' ? severityFromV2Score(baseScore) : severityFromScore(baseScore) };
 }

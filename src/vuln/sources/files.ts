@@ -2,8 +2,8 @@
  * Reading untrusted feed files: directory walks that never follow symlinks, size limits before
  * reading, strict UTF-8, and JSON/YAML parsing whose failures are PortcullisErrors naming the file.
  */
-import { open, opendir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, opendir, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { PortcullisError, inputError } from '../../core/index.ts';
 
@@ -36,10 +36,31 @@ export async function* walkFiles(root: string, accept: (name: string) => boolean
   }
 }
 
-/** The first file `walkFiles` would yield: the sample a cheap `detect` looks at. */
+/** Directory entries a cheap detection looks at before giving up. */
+const SAMPLE_BUDGET = 256;
+
+/**
+ * The first file `walkFiles` would yield that `accept`s (`root` itself only if it does), looking
+ * at no more than a few hundred directory entries: the sample a cheap `detect` reads.
+ */
 export async function firstFile(root: string, accept: (name: string) => boolean): Promise<string | undefined> {
-  for await (const file of walkFiles(root, accept)) return file;
-  return undefined;
+  let budget = SAMPLE_BUDGET;
+  const visit = async (path: string, depth: number): Promise<string | undefined> => {
+    const info = await stat(path);
+    if (info.isFile()) return accept(basename(path)) ? path : undefined;
+    if (!info.isDirectory() || depth > MAX_DEPTH) return undefined;
+    const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (--budget < 0) return undefined;
+      if (entry.isFile() && accept(entry.name)) return join(path, entry.name);
+      if (entry.isDirectory() && !entry.name.startsWith('.')) {
+        const found = await visit(join(path, entry.name), depth + 1);
+        if (found !== undefined || budget < 0) return found;
+      }
+    }
+    return undefined;
+  };
+  return visit(root, 0);
 }
 
 export function decodeUtf8(bytes: Uint8Array, file: string): string {

@@ -6,7 +6,7 @@
  */
 import { silentLogger, type Logger } from '../../core/index.ts';
 import type { AdvisoryStore, ImportRun } from '../store/index.ts';
-import { detectSource, sourceNamed } from './list.ts';
+import { planImport, sourceNamed, type PlannedImport } from './list.ts';
 import { DEFAULT_SOURCE_LIMITS, type AdvisorySource, type SourceContext, type SourceLimits } from './types.ts';
 
 export interface SourceImportReport {
@@ -81,8 +81,8 @@ export async function readInto(run: ImportRun, source: AdvisorySource, path: str
 
 export async function importPaths(store: AdvisoryStore, paths: readonly string[], options: ImportOptions = {}): Promise<SourceImportReport[]> {
   const named = options.source === undefined ? undefined : sourceNamed(options.source);
-  const plan: Array<{ path: string; source: AdvisorySource }> = [];
-  for (const path of paths) plan.push({ path, source: named ?? (await detectSource(path)) });
+  const plan: PlannedImport[] = [];
+  for (const path of paths) plan.push(...(named ? [{ path, source: named }] : await planImport(path)));
   const tally = new ImportTally();
   await store.importRun(async (run) => {
     for (const { path, source } of plan) await readInto(run, source, path, tally, options);

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import { normalizePackageName } from '../match/index.ts';
 import type { Advisory, AffectedPackage } from '../model.ts';
 import { mergeAdvisories } from './merge.ts';
 
@@ -88,7 +89,7 @@ export function openImportRun(db: DatabaseSync): ImportRun {
       }
       for (const entry of affected) {
         const record: AffectedPackage = { ...entry, advisoryId: id };
-        insertAffected.run(source, id, record.ecosystem, record.name, fingerprint(record), JSON.stringify(record));
+        insertAffected.run(source, id, record.ecosystem, normalizePackageName(record.ecosystem, record.name), fingerprint(record), JSON.stringify(record));
       }
       return true;
     },

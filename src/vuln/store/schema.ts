@@ -5,8 +5,9 @@
  *
  * Layout (one row per ...):
  *   advisories  (source, id)                     the Advisory as JSON
- *   affected    (source, advisory_id, package)   an AffectedPackage as JSON; indexed by (ecosystem, name),
- *                                                the matcher's one hot query
+ *   affected    (ecosystem, name, source,        an AffectedPackage as JSON, clustered by (ecosystem, name)
+ *                advisory_id, fingerprint)       for the matcher's one hot query; `name` is normalised
+ *                                                (normalizePackageName: PEP 503 for PyPI, ...)
  *   aliases     (id, alias, source)              one edge of the alias graph, walked in both directions
  *   sources     (name)                           per-source import metadata and counts
  *   feeds       (url)                            per-feed download metadata (ETag, Last-Modified)
@@ -26,16 +27,17 @@ const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (source, id)
       ) WITHOUT ROWID;
       CREATE INDEX advisories_by_id ON advisories (id);
+      -- Clustered by (ecosystem, name): the matcher's lookup reads one contiguous key range.
       CREATE TABLE affected (
-        source TEXT NOT NULL,
-        advisory_id TEXT NOT NULL,
         ecosystem TEXT NOT NULL,
         name TEXT NOT NULL,
+        source TEXT NOT NULL,
+        advisory_id TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
-        data TEXT NOT NULL
-      );
-      CREATE INDEX affected_by_package ON affected (ecosystem, name);
-      CREATE UNIQUE INDEX affected_by_advisory ON affected (source, advisory_id, fingerprint);
+        data TEXT NOT NULL,
+        PRIMARY KEY (ecosystem, name, source, advisory_id, fingerprint)
+      ) WITHOUT ROWID;
+      CREATE INDEX affected_by_advisory ON affected (source, advisory_id);
       CREATE TABLE aliases (
         id TEXT NOT NULL,
         alias TEXT NOT NULL,

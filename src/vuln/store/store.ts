@@ -10,13 +10,17 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { PortcullisError } from '../../core/index.ts';
+import { normalizePackageName } from '../match/index.ts';
 import type { Advisory, AdvisoryLookup, AffectedPackage } from '../model.ts';
+import { AffectedCache } from './affected-cache.ts';
 import { openImportRun, type ImportRun } from './import-run.ts';
 import { mergeAdvisories } from './merge.ts';
 import { migrate, schemaVersionOf } from './schema.ts';
 
 /** Largest alias group returned: real groups have a handful of ids; this bounds a hostile graph. */
 const MAX_ALIAS_GROUP = 1000;
+/** Packages whose parsed records stay cached: more than the packages of a large image. */
+const CACHED_PACKAGES = 8192;
 
 export interface SourceStatus {
   name: string;
@@ -119,14 +123,19 @@ export function openAdvisoryStore(path: string, options: OpenOptions = {}): Advi
       LIMIT ${MAX_ALIAS_GROUP}
     )
     SELECT id FROM grp ORDER BY id`);
+  const cache = new AffectedCache(CACHED_PACKAGES);
   let inRun = false;
   let closed = false;
 
   return {
     path,
     affected(ecosystem: string, name: string): AffectedPackage[] {
-      const rows = affectedStatement.all(ecosystem, name) as Array<{ data: string }>;
-      return rows.map((row) => JSON.parse(row.data) as AffectedPackage);
+      const normalized = normalizePackageName(ecosystem, name);
+      const key = `${ecosystem}\u0000${normalized}`;
+      const cached = cache.get(key);
+      if (cached) return cached;
+      const rows = affectedStatement.all(ecosystem, normalized) as Array<{ data: string }>;
+      return cache.set(key, rows.map((row) => JSON.parse(row.data) as AffectedPackage));
     },
     advisory(id: string): Advisory | undefined {
       const rows = advisoryStatement.all(id) as Array<{ data: string }>;
@@ -168,6 +177,7 @@ export function openAdvisoryStore(path: string, options: OpenOptions = {}): Advi
       if (readOnly) throw new PortcullisError('USAGE', `advisory database ${path} is open read-only`);
       if (inRun) throw new PortcullisError('INTERNAL', 'an import run is already in progress on this store');
       inRun = true;
+      cache.clear();
       db.exec('BEGIN IMMEDIATE');
       try {
         const run = openImportRun(db);
@@ -179,6 +189,7 @@ export function openAdvisoryStore(path: string, options: OpenOptions = {}): Advi
         db.exec('ROLLBACK');
         throw error;
       } finally {
+        cache.clear();
         inRun = false;
       }
     },

@@ -13,6 +13,11 @@ export class ParseCache<T> {
     this.#capacity = capacity;
   }
 
+  /** Number of parsed values held (never more than the capacity). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
   get(value: string): T {
     const hit = this.#entries.get(value);
     if (hit !== undefined) return hit;

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cargoComparator } from './cargo.ts';
-import { Rng } from './testing/rng.ts';
+import { Rng, generatePairs } from './testing/rng.ts';
+import { describeMismatches, type Mismatch } from './testing/reference.ts';
+import { cargoCompareBatch } from './testing/cargo-reference.ts';
 import { assertOrdering, assertSurvivesHostileInput, assertTotalOrder, readLines, readOrdering } from './testing/properties.ts';
 
 const SEED = 0xca4;
@@ -19,7 +21,47 @@ function cargoVersion(rng: Rng, hostile = false): string {
   return v;
 }
 
+function mutate(rng: Rng, v: string): string {
+  switch (rng.int(0, 6)) {
+    case 0:
+      return `${v}+${rng.pick(BUILD)}`;
+    case 1:
+      return v.replace(/[-+].*/, '');
+    case 2:
+      return v.replace(/[0-9]+(?=[^0-9]*$)/, (d) => String(Number(d.slice(-6)) + 1));
+    case 3:
+      return `${v.replace(/-.*/, '')}-${rng.pick(IDENTIFIERS)}`;
+    case 4:
+      return v.replace(/\+.*/, `+${rng.pick(BUILD)}`);
+    case 5:
+      return v.replace(/[0-9]+/, (d) => `0${d}`);
+    default:
+      return `${v}.0`;
+  }
+}
+
 describe('crates.io comparator', () => {
+  it('orders 6000 generated pairs exactly as the semver crate (Debian librust-semver-dev)', () => {
+    const rng = new Rng(SEED + 4);
+    const pairs = [
+      ...generatePairs(rng, 4500, (r) => cargoVersion(r), mutate),
+      ...generatePairs(rng, 1500, (r) => cargoVersion(r, true), mutate),
+    ];
+    const answers = cargoCompareBatch(pairs);
+    const mismatches: Mismatch[] = [];
+    let compared = 0;
+    pairs.forEach(([a, b], i) => {
+      const answer = answers[i] as { compare: number | 'invalid'; valid: boolean };
+      if (answer.valid !== cargoComparator.isValid(a)) mismatches.push({ a, b: '(isValid)', expected: String(answer.valid), actual: String(!answer.valid) });
+      if (answer.compare === 'invalid') return;
+      compared++;
+      const actual = Math.sign(cargoComparator.compare(a, b));
+      if (actual !== answer.compare) mismatches.push({ a, b, expected: answer.compare, actual });
+    });
+    assert.ok(compared > 3000, `only ${compared} valid pairs`);
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches, SEED + 4));
+  });
+
   it('orders the hand-written crates.io list', () => {
     assertOrdering(cargoComparator, readOrdering(new URL('ordering.txt', testdata)));
   });

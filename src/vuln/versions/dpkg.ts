@@ -33,15 +33,11 @@ function parse(version: string): DebianVersion {
   const bytes = utf8Bytes(version);
   const end = bytes.length;
   const colon = bytes.indexOf(58); // ':'
+  // Leading zeros of the epoch are skipped, so an all-zero epoch is the same as none.
   let epochStart = 0;
-  let epochEnd = 0;
-  let rest = 0;
-  if (colon !== -1) {
-    epochStart = 0;
-    while (epochStart < colon && bytes[epochStart] === 48) epochStart++;
-    epochEnd = colon;
-    rest = colon + 1;
-  }
+  while (epochStart < colon && bytes[epochStart] === 48) epochStart++;
+  const epochEnd = Math.max(colon, 0);
+  const rest = colon + 1;
   let dash = bytes.lastIndexOf(45); // '-'
   if (dash < rest) dash = -1;
   return {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { goComparator } from './go.ts';
-import { Rng } from './testing/rng.ts';
+import { Rng, generatePairs } from './testing/rng.ts';
+import { describeMismatches, type Mismatch } from './testing/reference.ts';
+import { goCompareBatch } from './testing/go-reference.ts';
 import { assertOrdering, assertSurvivesHostileInput, assertTotalOrder, readLines, readOrdering } from './testing/properties.ts';
 
 const SEED = 0x60;
@@ -29,7 +31,48 @@ function goVersion(rng: Rng, hostile = false): string {
   return v;
 }
 
+function mutate(rng: Rng, v: string): string {
+  switch (rng.int(0, 6)) {
+    case 0:
+      return `${v}+incompatible`;
+    case 1:
+      return v.replace(/-.*/, '');
+    case 2:
+      return v.replace(/[0-9]+(?=[^0-9]*$)/, (d) => String(Number(d.slice(-6)) + 1));
+    case 3:
+      return v.replace(/^v?/, 'v0');
+    case 4:
+      return `${v}.0`;
+    case 5:
+      return v.replace(/[a-z]+/, rng.pick(IDENTIFIERS));
+    default:
+      return `${v}-0`;
+  }
+}
+
+/** OSV spells Go versions without the v; Go's own functions need it. */
+function withV(version: string): string {
+  return version.startsWith('v') ? version : `v${version}`;
+}
+
 describe('Go comparator', () => {
+  it('orders 6000 generated pairs exactly as golang.org/x/mod/semver (from the Go toolchain)', () => {
+    const rng = new Rng(SEED + 4);
+    const pairs = [
+      ...generatePairs(rng, 4500, (r) => goVersion(r), mutate),
+      ...generatePairs(rng, 1500, (r) => goVersion(r, true), mutate),
+    ];
+    const expected = goCompareBatch(pairs.map(([a, b]) => [withV(a), withV(b)] as const));
+    const mismatches: Mismatch[] = [];
+    pairs.forEach(([a, b], i) => {
+      const reference = expected[i] as { compare: number; valid: boolean };
+      const actual = Math.sign(goComparator.compare(a, b));
+      if (actual !== reference.compare) mismatches.push({ a, b, expected: reference.compare, actual });
+      if (goComparator.isValid(a) !== reference.valid) mismatches.push({ a, b: '(isValid)', expected: String(reference.valid), actual: String(!reference.valid) });
+    });
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches, SEED + 4));
+  });
+
   it('orders the hand-written Go list', () => {
     assertOrdering(goComparator, readOrdering(new URL('ordering.txt', testdata)));
   });

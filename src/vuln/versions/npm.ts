@@ -11,11 +11,7 @@ import type { VersionComparator } from './types.ts';
 import { ParseCache } from './cache.ts';
 import { compareStrings } from './numeric.ts';
 
-const { SemVer, Range } = semver;
-type SemVerObject = InstanceType<typeof SemVer>;
-type RangeObject = InstanceType<typeof Range>;
-
-function parseLenient(version: string): SemVerObject | null {
+function parseLenient(version: string): semver.SemVer | null {
   return semver.parse(version) ?? semver.parse(version, { loose: true });
 }
 
@@ -30,17 +26,22 @@ export interface NpmRangeOptions {
   includePrerelease?: boolean;
 }
 
-const ranges = new ParseCache<RangeObject | null>((key) => {
-  const includePrerelease = key.startsWith('1');
-  try {
-    return new Range(key.slice(1), { includePrerelease });
-  } catch {
-    return null;
-  }
-}, 1024);
+function rangeParser(includePrerelease: boolean): (range: string) => semver.Range | null {
+  return (range) => {
+    try {
+      return new semver.Range(range, { includePrerelease });
+    } catch {
+      return null;
+    }
+  };
+}
 
-function rangeFor(range: string, options: NpmRangeOptions | undefined): RangeObject | null {
-  return ranges.get(`${options?.includePrerelease === true ? '1' : '0'}${range}`);
+/** Parsed ranges, one cache per includePrerelease setting (semver bakes it into the Range). */
+const releaseRanges = new ParseCache(rangeParser(false), 1024);
+const prereleaseRanges = new ParseCache(rangeParser(true), 1024);
+
+function rangeFor(range: string, options: NpmRangeOptions | undefined): semver.Range | null {
+  return (options?.includePrerelease === true ? prereleaseRanges : releaseRanges).get(range);
 }
 
 /** True when `range` is an npm range expression semver can parse. */

@@ -41,6 +41,17 @@ describe('NuGet comparator', () => {
     }
   });
 
+  it('keeps NuGet\'s parsing quirks', () => {
+    // System.Version lets blanks surround each number; the whole string is trimmed first.
+    assert.equal(nugetComparator.compare('1. 0 .2', '1.0.2'), 0);
+    assert.equal(nugetComparator.compare(' 1.0\t', '1.0'), 0);
+    // Labels may contain '-'; one that reads as a negative integer is numeric.
+    assert.equal(nugetComparator.compare('1.0.0--1', '1.0.0-0'), -1);
+    // A trailing separator stays in the part before it, which then fails to parse.
+    assert.equal(nugetComparator.isValid('1.0.0-'), false);
+    assert.equal(nugetComparator.isValid('1.0.0-a+'), false);
+  });
+
   it('rejects what NuGetVersion.TryParse rejects, sorting it below valid versions', () => {
     for (const v of readLines(new URL('invalid.txt', testdata))) {
       assert.equal(nugetComparator.isValid(v), false, JSON.stringify(v));

@@ -20,32 +20,81 @@ interface NuGetVersion {
 }
 
 const INT32_MAX = 2147483647;
-const SHAPE = /^([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.([0-9]+))?(?:-([^+]*))?(?:\+(.*))?$/;
+/** What .NET's String.Trim() removes (Char.IsWhiteSpace); unlike JS trim(), not U+FEFF. */
+const NET_TRIM = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** A System.Version component: int.TryParse allows blanks around the digits. */
+const COMPONENT = /^[\t\n\v\f\r ]*([0-9]+)[\t\n\v\f\r ]*$/;
 const PART = /^[0-9A-Za-z-]+$/;
+const ALL_DIGITS = /^[0-9]+$/;
 const NUMERIC_LABEL = /^-?[0-9]+$/;
 
-function validParts(text: string, allowLeadingZeros: boolean): boolean {
-  for (const part of text.split('.')) {
-    if (!PART.test(part)) return false;
-    if (!allowLeadingZeros && part.length > 1 && part.charCodeAt(0) === 48 && /^[0-9]+$/.test(part)) return false;
+interface Sections {
+  version: string | null;
+  labels: string[] | null;
+  metadata: string | null;
+}
+
+/**
+ * NuGet's ParseSections, quirks included: the version ends at the first `-` or `+`, the labels at
+ * the next `+`; a separator that is the last character stays inside the part before it (so
+ * `1.0.0-` and `1.0.0+` fail later, as in NuGet).
+ */
+function parseSections(value: string): Sections {
+  const sections: Sections = { version: null, labels: null, metadata: null };
+  let dash = -1;
+  let plus = -1;
+  for (let i = 0; i < value.length; i++) {
+    const end = i === value.length - 1;
+    const c = value[i];
+    const cut = i + (end ? 1 : 0);
+    if (dash < 0) {
+      if (end || c === '-' || c === '+') {
+        sections.version = value.slice(0, cut);
+        dash = i;
+        if (c === '+') plus = i;
+      }
+    } else if (plus < 0) {
+      if (end || c === '+') {
+        sections.labels = value.slice(dash + 1, cut).split('.');
+        plus = i;
+      }
+    } else if (end) {
+      sections.metadata = value.slice(plus + 1, cut);
+    }
   }
-  return true;
+  return sections;
 }
 
-function toInt32(digits: string | undefined): number {
-  if (digits === undefined) return 0;
-  const n = Number(digits);
-  return n <= INT32_MAX ? n : -1;
+/** NuGet's IsValidPart: non-empty, `[0-9A-Za-z-]`, and (for labels) no leading zero on a number. */
+function isValidPart(part: string, allowLeadingZeros: boolean): boolean {
+  if (!PART.test(part)) return false;
+  return allowLeadingZeros || part.length === 1 || part.charCodeAt(0) !== 48 || !ALL_DIGITS.test(part);
 }
 
-function parseNuGetVersion(version: string): NuGetVersion | null {
-  const m = SHAPE.exec(version.trim());
-  if (m === null) return null;
-  const parts: [number, number, number, number] = [toInt32(m[1]), toInt32(m[2]), toInt32(m[3]), toInt32(m[4])];
-  if (parts.some((p) => p < 0)) return null;
-  if (m[5] !== undefined && !validParts(m[5], false)) return null;
-  if (m[6] !== undefined && !validParts(m[6], true)) return null;
-  return { parts, labels: m[5] === undefined ? [] : m[5].split('.') };
+/** System.Version.TryParse: two to four non-negative 32-bit components. */
+function parseSystemVersion(text: string): [number, number, number, number] | null {
+  const components = text.split('.');
+  if (components.length < 2 || components.length > 4) return null;
+  const parts: [number, number, number, number] = [0, 0, 0, 0];
+  for (let i = 0; i < components.length; i++) {
+    const digits = COMPONENT.exec(components[i] as string)?.[1];
+    if (digits === undefined) return null;
+    const n = Number(digits);
+    if (n > INT32_MAX) return null;
+    parts[i] = n;
+  }
+  return parts;
+}
+
+/** NuGetVersion.TryParse. */
+function parseNuGetVersion(value: string): NuGetVersion | null {
+  const sections = parseSections(value.replace(NET_TRIM, ''));
+  if (sections.version === null || sections.version === '') return null;
+  const parts = parseSystemVersion(sections.version.includes('.') ? sections.version : `${sections.version}.0`);
+  if (parts === null) return null;
+  if (sections.labels !== null && !sections.labels.every((label) => isValidPart(label, false))) return null;
+  if (sections.metadata !== null && !sections.metadata.split('.').every((part) => isValidPart(part, true))) return null;
+  return { parts, labels: sections.labels ?? [] };
 }
 
 /** Int32.TryParse on a label: the number, or null when the label is not a 32-bit integer. */

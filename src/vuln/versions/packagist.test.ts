@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeComposerVersion, packagistComparator } from './packagist.ts';
 import { canonicalizePhpVersion, phpVersionCompare } from './php-version-compare.ts';
-import { Rng } from './testing/rng.ts';
+import { Rng, generatePairs } from './testing/rng.ts';
+import { describeMismatches, type Mismatch } from './testing/reference.ts';
+import { composerBatch, type ComposerAnswer } from './testing/composer-reference.ts';
 import { assertOrdering, assertSurvivesHostileInput, assertTotalOrder, readLines, readOrdering } from './testing/properties.ts';
 
 const SEED = 0xc0;
@@ -21,7 +23,68 @@ function composerVersion(rng: Rng, hostile = false): string {
   return v;
 }
 
+function mutate(rng: Rng, v: string): string {
+  switch (rng.int(0, 6)) {
+    case 0:
+      return `${v}.0`;
+    case 1:
+      return `${v}-${rng.pick(STABILITIES)}${rng.pick(['', '1', '.2'])}`;
+    case 2:
+      return v.replace(/[0-9]+(?=[^0-9]*$)/, (d) => String(Number(d.slice(-6)) + 1));
+    case 3:
+      return v.startsWith('v') ? v.slice(1) : `v${v}`;
+    case 4:
+      return `${v}-dev`;
+    case 5:
+      return v.toUpperCase();
+    default:
+      return v.replace(/[.-]/, rng.pick(['.', '-', '_', '']));
+  }
+}
+
+/** Strings for PHP's version_compare alone: any mix of its special words, digits and separators. */
+function phpVersionString(rng: Rng): string {
+  const pieces = ['1', '2', '10', '0', '007', '99999999999999999999', 'dev', 'alpha', 'a', 'beta', 'b', 'RC', 'rc', 'pl', 'p', 'patch', 'foo', '#', '.', '-', '_', '+', '..', '~', ' ', 'x'];
+  return rng.join(rng.int(1, 8), () => rng.pick(pieces));
+}
+
 describe('Packagist comparator', () => {
+  it('normalises and orders 6000 generated pairs exactly as Composer (php-composer-semver)', () => {
+    const rng = new Rng(SEED + 4);
+    const pairs = [
+      ...generatePairs(rng, 4500, (r) => composerVersion(r), mutate),
+      ...generatePairs(rng, 1500, (r) => composerVersion(r, true), mutate),
+    ];
+    const answers = composerBatch(pairs);
+    const mismatches: Mismatch[] = [];
+    let compared = 0;
+    pairs.forEach(([a, b], i) => {
+      const answer = answers[i] as ComposerAnswer;
+      const normalized = normalizeComposerVersion(a);
+      if (normalized !== answer.normalizedA) mismatches.push({ a, b: '(normalize)', expected: String(answer.normalizedA), actual: String(normalized) });
+      // Composer does not order branches; Portcullis' order for them is its own (tested above).
+      if (answer.compareNormalized === null || answer.normalizedA?.startsWith('dev-') || answer.normalizedB?.startsWith('dev-')) return;
+      compared++;
+      const actual = Math.sign(packagistComparator.compare(a, b));
+      if (actual !== answer.compareNormalized) mismatches.push({ a, b, expected: answer.compareNormalized, actual });
+    });
+    assert.ok(compared > 3000, `only ${compared} comparable pairs`);
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches, SEED + 4));
+  });
+
+  it('reproduces PHP version_compare on 6000 arbitrary strings', () => {
+    const rng = new Rng(SEED + 5);
+    const pairs = generatePairs(rng, 6000, phpVersionString, (r, v) => v + phpVersionString(r));
+    const answers = composerBatch(pairs);
+    const mismatches: Mismatch[] = [];
+    pairs.forEach(([a, b], i) => {
+      const actual = phpVersionCompare(a, b);
+      const expected = (answers[i] as ComposerAnswer).compareRaw;
+      if (actual !== expected) mismatches.push({ a, b, expected, actual });
+    });
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches, SEED + 5));
+  });
+
   it('orders the hand-written Packagist list', () => {
     assertOrdering(packagistComparator, readOrdering(new URL('ordering.txt', testdata)));
   });

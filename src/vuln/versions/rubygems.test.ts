@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { rubygemsComparator } from './rubygems.ts';
-import { Rng } from './testing/rng.ts';
+import { Rng, generatePairs } from './testing/rng.ts';
+import { describeMismatches, requireCommand, runBatch, type Mismatch } from './testing/reference.ts';
 import { assertOrdering, assertSurvivesHostileInput, assertTotalOrder, readLines, readOrdering } from './testing/properties.ts';
 
 const SEED = 0x9e4;
@@ -18,7 +19,63 @@ function gemVersion(rng: Rng, hostile = false): string {
   return v;
 }
 
+function mutate(rng: Rng, v: string): string {
+  switch (rng.int(0, 6)) {
+    case 0:
+      return `${v}.0`;
+    case 1:
+      return `${v}.${rng.pick(WORDS)}`;
+    case 2:
+      return v.replace(/[0-9]+(?=[^0-9]*$)/, (d) => String(Number(d.slice(-6)) + 1));
+    case 3:
+      return v.replace(/[0-9]+/, (d) => `0${d}`);
+    case 4:
+      return v.replace('.', '-');
+    case 5:
+      return v.toUpperCase();
+    default:
+      return v.replace(/\.0(?=\.|$)/, '');
+  }
+}
+
+/** Ruby's own Gem::Version: "<a <=> b> <correct?(a)>", or "invalid <correct?(a)>" when new() raises. */
+const GEM_VERSION = [
+  'require "json"',
+  'STDIN.each_line do |line|',
+  '  a, b = JSON.parse(line)',
+  '  valid = Gem::Version.correct?(a) ? 1 : 0',
+  '  begin',
+  '    puts "#{Gem::Version.new(a) <=> Gem::Version.new(b)} #{valid}"',
+  '  rescue ArgumentError',
+  '    puts "invalid #{valid}"',
+  '  end',
+  'end',
+].join('\n');
+
 describe('RubyGems comparator', () => {
+  it('orders 6000 generated pairs exactly as Ruby\'s Gem::Version', () => {
+    requireCommand('ruby', ['--version'], 'ruby');
+    const rng = new Rng(SEED + 4);
+    const pairs = [
+      ...generatePairs(rng, 4500, (r) => gemVersion(r), mutate),
+      ...generatePairs(rng, 1500, (r) => gemVersion(r, true), mutate),
+    ];
+    const answers = runBatch('ruby', ['-e', GEM_VERSION], pairs.map((pair) => JSON.stringify(pair)).join('\n') + '\n');
+    assert.equal(answers.length, pairs.length);
+    const mismatches: Mismatch[] = [];
+    let compared = 0;
+    pairs.forEach(([a, b], i) => {
+      const [result, valid] = (answers[i] as string).split(' ');
+      if ((valid === '1') !== rubygemsComparator.isValid(a)) mismatches.push({ a, b: '(isValid)', expected: valid as string, actual: String(!(valid === '1')) });
+      if (result === 'invalid') return;
+      compared++;
+      const actual = Math.sign(rubygemsComparator.compare(a, b));
+      if (actual !== Number(result)) mismatches.push({ a, b, expected: Number(result), actual });
+    });
+    assert.ok(compared > 4000, `only ${compared} valid pairs`);
+    assert.equal(mismatches.length, 0, describeMismatches(mismatches, SEED + 4));
+  });
+
   it('orders the hand-written RubyGems list', () => {
     assertOrdering(rubygemsComparator, readOrdering(new URL('ordering.txt', testdata)));
   });

@@ -4,7 +4,7 @@ import { npmLockExtractor, pnpmLockExtractor, yarnLockExtractor } from './index.
 
 const file = (path: string) => ({ path, size: 100, mode: 0o644 });
 
-test("lock files an installed package ships for its own development are not read", () => {
+test('lock files an installed package ships for its own development are not read', () => {
   for (const [extractor, name] of [
     [npmLockExtractor, 'package-lock.json'],
     [yarnLockExtractor, 'yarn.lock'],
@@ -15,4 +15,8 @@ test("lock files an installed package ships for its own development are not read
     assert.equal(extractor.fileRequired(file(`app/node_modules/combined-stream/${name}`)), false);
     assert.equal(extractor.fileRequired(file(`node_modules/@scope/pkg/${name}`)), false);
   }
+});
+
+test('a shrinkwrap file inside an installed package is read: npm honours it', () => {
+  assert.equal(npmLockExtractor.fileRequired(file('usr/lib/node_modules/npm/npm-shrinkwrap.json')), true);
 });

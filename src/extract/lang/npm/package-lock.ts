@@ -17,7 +17,9 @@ export const npmLockExtractor: Extractor = {
   version: 1,
 
   fileRequired(file: FileInfo): boolean {
-    return LOCK_FILE_NAMES.has(baseName(file.path)) && !isInsideNodeModules(file.path);
+    const name = baseName(file.path);
+    // A shrinkwrap file is honoured when its package is installed; a package-lock.json is not.
+    return LOCK_FILE_NAMES.has(name) && (name === 'npm-shrinkwrap.json' || !isInsideNodeModules(file.path));
   },
 
   async extract(file: ExtractorFile, context: ExtractContext): Promise<ExtractResult> {

@@ -1,6 +1,7 @@
 /** Test-only builders for inventories, with purls the way the inventory module writes them. */
 import type { Inventory, OSInfo, Package } from '../../../inventory/index.ts';
 import { purlFor } from '../../../inventory/index.ts';
+import type { Finding } from '../../model.ts';
 
 export type PackageFields = Pick<Package, 'type' | 'name' | 'version'> & Partial<Omit<Package, 'type' | 'name' | 'version'>>;
 
@@ -15,3 +16,8 @@ export function inventoryOf(os: OSInfo | undefined, fields: readonly PackageFiel
 }
 
 export const BOOKWORM: OSInfo = { id: 'debian', versionId: '12', codename: 'bookworm', source: 'etc/os-release' };
+
+/** The ids of some findings, sorted: for comparing sets of flaws. */
+export function findingIds(findings: readonly Finding[]): string[] {
+  return findings.map((finding) => finding.id).sort();
+}

@@ -3,11 +3,12 @@
  * the Debian tracker's JSON), small enough to keep the matcher's tests independent of the
  * importers. Each checks only the fields the matcher reads, and fails loudly on anything else.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import type { Advisory, AffectedPackage, RangeEvent, SeverityScore, VersionRange } from '../../model.ts';
+import type { Advisory, AdvisoryLookup, AffectedPackage, RangeEvent, SeverityScore, VersionRange } from '../../model.ts';
+import { createMemoryLookup } from '../memory-lookup.ts';
 
 /** The shared vulndata folder: beside the checkout, or where PORTCULLIS_VULNDATA says. */
 export function vulndataPath(...parts: string[]): string {
@@ -128,4 +129,27 @@ export function readDebianTrackerJson(path: string): LoadedRecord[] {
     }
   }
   return [...byCve.values()];
+}
+
+/** An in-memory lookup of some loaded records. */
+export function lookupOf(records: readonly LoadedRecord[]): AdvisoryLookup {
+  return createMemoryLookup(
+    records.map((record) => record.advisory),
+    records.flatMap((record) => record.affected),
+  );
+}
+
+/** Every GitHub advisory in the vulndata subset (npm, Maven, RubyGems, NuGet). */
+export function ghsaRecords(): LoadedRecord[] {
+  const records: LoadedRecord[] = [];
+  for (const ecosystem of ['npm', 'maven', 'rubygems', 'nuget']) {
+    const folder = vulndataPath('ghsa', ecosystem);
+    for (const file of readdirSync(folder).sort()) records.push(readOsv(join(folder, file), 'ghsa'));
+  }
+  return records;
+}
+
+/** The Debian tracker JSON sample (six source packages, releases jessie to trixie). */
+export function debianTrackerSample(): LoadedRecord[] {
+  return readDebianTrackerJson(vulndataPath('samples/anchore-vunnel/tests/unit/providers/debian/test-fixtures/input/debian.json'));
 }

@@ -10,6 +10,8 @@
  * Each DSA/DLA becomes an advisory aliased to its CVEs, with one record per release line: a fixed
  * version, or the verdict in angle brackets.
  */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PortcullisError } from '../../../core/index.ts';
 import type { Advisory, DistroStatus } from '../../model.ts';
 import { peekFile, readTextFile, walkFiles } from '../files.ts';
@@ -109,8 +111,9 @@ export const debianDsaSource: AdvisorySource = {
   name: DEBIAN_DSA_SOURCE,
   description: 'Debian security tracker DSA/DLA list (data/DSA/list)',
   async detect(path) {
-    for await (const file of walkFiles(path, (name) => name === 'list')) {
-      return /^\[\d{1,2} \w{3} \d{4}\] D[SL]A-\d+/.test(await peekFile(file, 256));
+    // A list file under any name, or a directory holding one where the tracker keeps it.
+    for (const candidate of [path, join(path, 'list'), join(path, 'DSA', 'list'), join(path, 'data', 'DSA', 'list')]) {
+      if ((await stat(candidate).catch(() => undefined))?.isFile()) return /^\[\d{1,2} \w{3} \d{4}\] D[SL]A-\d+/.test(await peekFile(candidate, 256));
     }
     return false;
   },

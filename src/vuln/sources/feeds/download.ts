@@ -8,10 +8,9 @@
  *   the cached copy.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PortcullisError } from '../../../core/index.ts';
 
@@ -97,15 +96,20 @@ async function attempt(url: string, file: string, options: DownloadOptions): Pro
     headers['if-range'] = partial.etag ?? partial.lastModified!;
   }
 
+  // The timeout covers the wait for the response headers only: a large feed may take longer to arrive.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error('no response in time')), options.timeoutMs ?? 60_000);
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000), redirect: 'follow' });
+    response = await fetch(url, { headers, signal: abort.signal, redirect: 'follow' });
   } catch (error) {
     throw networkError(url, error);
+  } finally {
+    clearTimeout(timer);
   }
   if (response.status === 304) {
     await response.body?.cancel();
-    return { changed: false, file, bytes: (await sizeOf(file)) ?? 0, ...options.previous };
+    return { changed: false, file, bytes: (await sizeOf(file)) ?? 0, etag: options.previous?.etag, lastModified: options.previous?.lastModified };
   }
   if (response.status === 416) {
     await response.body?.cancel();
@@ -144,13 +148,17 @@ async function attempt(url: string, file: string, options: DownloadOptions): Pro
 
   options.onProgress?.({ kind: 'start', totalBytes: total ?? 0 });
   options.onProgress?.({ kind: 'advance', bytes: start });
-  const body = response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) : Readable.from([]);
-  body.on('data', (chunk: Buffer) => options.onProgress?.({ kind: 'advance', bytes: chunk.length }));
+  // Each chunk is written before the next is read, so whatever arrived before a cut is on disk to resume from.
+  const output = await open(part, resuming ? 'a' : 'w');
   try {
-    await pipeline(body, createWriteStream(part, { flags: resuming ? 'a' : 'w' }));
+    for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+      await output.write(chunk);
+      options.onProgress?.({ kind: 'advance', bytes: chunk.length });
+    }
   } catch (error) {
     throw new Interrupted(`connection cut: ${(error as Error).message}`);
   } finally {
+    await output.close();
     options.onProgress?.({ kind: 'done' });
   }
 

@@ -49,6 +49,14 @@ export function pythonCompareBatch(prelude: string, pairs: ReadonlyArray<readonl
   return lines.map((line) => (/^-?[01]$/.test(line) ? Number(line) : line));
 }
 
+/** Fails with an actionable message unless `command` runs (probed with `args`). */
+export function requireCommand(command: string, args: readonly string[], debianPackage: string): void {
+  const probe = spawnSync(command, args, { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new Error(`reference implementation missing: cannot run ${command}; install the Debian package ${debianPackage} (run scripts/test-setup.sh as root)`);
+  }
+}
+
 /** A pair whose answers differ, for failure messages. */
 export interface Mismatch {
   a: string;
