@@ -4,6 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PortcullisError } from '../../core/index.ts';
 import { lintManifests } from '../k8s/lint.ts';
+import { parseDockerfile } from '../dockerfile/parse.ts';
+import { dockerfileRuleDocument } from './dockerfile.ts';
 import { evaluateCustomRules } from './evaluate.ts';
 import { loadRuleTests, runRuleTests, formatRuleTestResults } from './rule-tests.ts';
 import { loadCustomRules } from './rules-file.ts';
@@ -102,6 +104,27 @@ describe('evaluateCustomRules', () => {
       findings: [{ checkId: 'ACME-004', severity: 'MEDIUM', message: 'stage build uses ADD https://example.com/x.tgz /x', file: 'Dockerfile', line: 3, resource: 'build' }],
       warnings: [],
     });
+  });
+});
+
+describe('dockerfileRuleDocument', () => {
+  it('exposes a parsed Dockerfile to the rules: keyword, arguments with flags, line and stage', async () => {
+    const rules = loadCustomRules('rules.yaml', await read('rules/rules.yaml'));
+    const text = 'ARG BASE=alpine:3.20\nFROM ${BASE} AS build\nADD --chown=1000 https://example.com/x.tgz /x\nFROM build\nADD a.tar /\n';
+    const document = dockerfileRuleDocument('Dockerfile', parseDockerfile(text));
+    assert.equal(document.type, 'dockerfile');
+    assert.deepEqual(document.type === 'dockerfile' && document.instructions.map((instruction) => [instruction.keyword, instruction.line, instruction.stage]), [
+      ['ARG', 1, ''],
+      ['FROM', 2, 'build'],
+      ['ADD', 3, 'build'],
+      ['FROM', 4, '1'],
+      ['ADD', 5, '1'],
+    ]);
+    const { findings } = evaluateCustomRules(rules, document);
+    assert.deepEqual(findings.map((finding) => [finding.line, finding.message]), [
+      [3, 'stage build uses ADD --chown=1000 https://example.com/x.tgz /x'],
+      [5, 'stage 1 uses ADD a.tar /'],
+    ]);
   });
 });
 
