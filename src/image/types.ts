@@ -3,6 +3,7 @@
  * and the filesystem entries a layer or directory yields when walked.
  */
 import type { Readable } from 'node:stream';
+import type { ImageConfig } from '../oci/index.ts';
 
 /** Resource limits applied while reading untrusted images. Every field has a default (limits.ts). */
 export interface ReadLimits {
@@ -106,24 +107,8 @@ export interface OpenedDirectory {
 
 export type OpenedTarget = OpenedImage | OpenedDirectory;
 
-/** The fields of an image config Portcullis reads; the rest is kept but not typed. */
-export interface ImageConfig {
-  architecture: string;
-  os: string;
-  variant?: string;
-  created?: string;
-  config?: {
-    User?: string;
-    Env?: string[];
-    Entrypoint?: string[] | null;
-    Cmd?: string[] | null;
-    Labels?: Record<string, string> | null;
-    ExposedPorts?: Record<string, unknown> | null;
-    WorkingDir?: string;
-  };
-  rootfs: { type: string; diff_ids: string[] };
-  history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;
-}
+/** The validated image configuration, as src/oci parses it. */
+export type { ImageConfig } from '../oci/index.ts';
 
 export interface ReadImageOptions {
   /** `os/arch[/variant]`; default linux/amd64. Used when the target is an index. */

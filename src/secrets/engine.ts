@@ -33,6 +33,9 @@ export interface CompiledRules {
   singleChars: readonly string[];
 }
 
+/** A hostile file full of matches must not grow the report without bound. */
+export const MAX_MATCHES_PER_TEXT = 1000;
+
 export function compileRules(rules: readonly SecretRule[]): CompiledRules {
   validateRules(rules);
   const compiled = rules.map((rule, order) => ({ rule, order, regex: new RegExp(rule.regex.source, `${rule.regex.flags}gd`) }));
@@ -177,7 +180,12 @@ export function scanText(text: string, path: string | undefined, compiled: Compi
     }
   }
   if (expired) options.warn(`secret scan stopped after ${options.timeBudgetMs} ms (per-file time budget); findings so far are reported`);
-  return located(text, resolveOverlaps(candidates));
+  const resolved = resolveOverlaps(candidates);
+  if (resolved.length > MAX_MATCHES_PER_TEXT) {
+    options.warn(`${resolved.length} findings in one file; only the first ${MAX_MATCHES_PER_TEXT} are reported`);
+    resolved.length = MAX_MATCHES_PER_TEXT;
+  }
+  return located(text, resolved);
 }
 
 /**

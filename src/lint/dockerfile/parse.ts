@@ -22,6 +22,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
   const instructions: Instruction[] = [];
   const stages: Stage[] = [];
   const globalArgs = new Map<string, string | undefined>();
+  const stageNames = new Map<string, number>();
 
   const commentLines = [...tree.getComments(), ...tree.getDirectives()].map((node) => node.getRange().start.line + 1);
   for (const node of tree.getInstructions()) {
@@ -30,7 +31,10 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     if (!KNOWN_KEYWORDS.has(instruction.keyword)) warnings.push(`line ${instruction.line}: unknown instruction ${instruction.keyword}`);
     if (instruction.keyword === 'FROM') {
       instruction.stage = stages.length;
-      stages.push(stageOf(instruction, stages, globalArgs, warnings));
+      const stage = stageOf(instruction, stages.length, stageNames, globalArgs, warnings);
+      stages.push(stage);
+      // A later stage of the same name shadows the earlier one for the FROMs after it.
+      if (stage.name !== undefined) stageNames.set(stage.name, stage.index);
     } else if (stages.length === 0) {
       // Only ARG may come before the first FROM; its defaults are what FROM can substitute.
       if (instruction.keyword === 'ARG') for (const { name, value } of instruction.properties) globalArgs.set(name, value);
@@ -115,13 +119,13 @@ function runCommands(instruction: Instruction): Pipeline[] {
   return shellPipelines(script);
 }
 
-function stageOf(from: Instruction, stages: readonly Stage[], globalArgs: ReadonlyMap<string, string | undefined>, warnings: string[]): Stage {
+function stageOf(from: Instruction, index: number, stageNames: ReadonlyMap<string, number>, globalArgs: ReadonlyMap<string, string | undefined>, warnings: string[]): Stage {
   const [image = '', as, name] = from.words;
   const stageName = as?.toUpperCase() === 'AS' && name !== undefined ? name.toLowerCase() : undefined;
-  return { index: stages.length, name: stageName, from, base: baseImage(image, stages, globalArgs, from.line, warnings), instructions: [] };
+  return { index, name: stageName, from, base: baseImage(image, stageNames, globalArgs, from.line, warnings), instructions: [] };
 }
 
-function baseImage(written: string, stages: readonly Stage[], globalArgs: ReadonlyMap<string, string | undefined>, line: number, warnings: string[]): BaseImage {
+function baseImage(written: string, stageNames: ReadonlyMap<string, number>, globalArgs: ReadonlyMap<string, string | undefined>, line: number, warnings: string[]): BaseImage {
   if (written === '') {
     warnings.push(`line ${line}: FROM names no image`);
     return { kind: 'unknown', text: '', reason: 'FROM names no image' };
@@ -133,8 +137,8 @@ function baseImage(written: string, stages: readonly Stage[], globalArgs: Readon
     return { kind: 'unknown', text, reason };
   }
   if (text.toLowerCase() === 'scratch') return { kind: 'scratch' };
-  const earlier = stages.find((stage) => stage.name !== undefined && stage.name === text.toLowerCase());
-  if (earlier !== undefined) return { kind: 'stage', index: earlier.index };
+  const earlier = stageNames.get(text.toLowerCase());
+  if (earlier !== undefined) return { kind: 'stage', index: earlier };
   try {
     return { kind: 'image', text, reference: parseReference(text) };
   } catch (error) {

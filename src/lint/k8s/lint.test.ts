@@ -130,6 +130,13 @@ describe('profiles and options', () => {
     assert.equal(findings.find((finding) => finding.checkId === 'PC-K8S-025')?.suppressed, undefined);
   });
 
+  it('warns when an image reference cannot be read (an unrendered template) instead of passing its image checks', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: "{{ .Values.image }}"\n';
+    const report = lintManifests([{ file: 'p.yaml', text }]);
+    assert.equal(report.warnings.length, 1);
+    assert.match(report.warnings[0]?.message ?? '', /^line 7: Pod\/p: image checks skipped: invalid/);
+  });
+
   it('sees NetworkPolicies in another file of the same run', () => {
     const pod = { file: 'pod.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: web}\nspec:\n  containers: [{name: a, image: a:1}]\n' };
     const policy = { file: 'policy.yaml', text: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: web}\nspec: {podSelector: {}}\n' };

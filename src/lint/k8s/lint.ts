@@ -3,13 +3,14 @@
  * the chosen profile and any custom rules, and apply inline suppressions
  * (`# portcullis:ignore=PC-K8S-014 reason` on the offending line or the line above it).
  */
+import { parseReference } from '../../core/index.ts';
 import type { CheckDefinition, LintFinding, LintReport } from '../model.ts';
 import { evaluateCustomRules } from '../custom/evaluate.ts';
 import type { CustomRule } from '../custom/rules-file.ts';
 import { K8S_CHECKS } from './checks/list.ts';
 import type { K8sCheck, K8sCheckOptions } from './checks/check.ts';
 import { DEFAULT_MANIFEST_LIMITS, loadManifests, type ManifestLimits, type ManifestObject } from './load.ts';
-import { buildManifestSet } from './manifest-set.ts';
+import { buildManifestSet, type ManifestSet } from './manifest-set.ts';
 import type { ManifestText } from './read-input.ts';
 import { resourceName } from './workloads.ts';
 
@@ -39,6 +40,7 @@ export function lintManifests(inputs: readonly ManifestText[], options: LintK8sO
     report.warnings.push({ file: object.file, message: `line ${object.lineOf(path)}: ${resourceName(object)}: ${message}` }),
   );
 
+  if (!options.customRulesOnly) warnAboutUnreadableImages(set, report);
   const checks = options.customRulesOnly ? [] : checksForProfile(checkOptions.profile);
   for (const check of checks) {
     for (const raw of check.run(set, checkOptions)) {
@@ -62,6 +64,22 @@ export function lintManifests(inputs: readonly ManifestText[], options: LintK8sO
   applySuppressions(report.findings, objects);
   report.findings.sort((a, b) => (a.file === b.file ? a.line - b.line || (a.checkId < b.checkId ? -1 : a.checkId > b.checkId ? 1 : 0) : a.file < b.file ? -1 : 1));
   return report;
+}
+
+/** Image checks skip references they cannot parse (unrendered templates): say so instead of passing silently. */
+function warnAboutUnreadableImages(set: ManifestSet, report: LintReport): void {
+  for (const workload of set.workloads) {
+    for (const container of workload.containers) {
+      const image = container.spec.image;
+      if (image === undefined) continue;
+      try {
+        parseReference(image);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        report.warnings.push({ file: workload.object.file, message: `line ${workload.object.lineOf([...container.path, 'image'])}: ${resourceName(workload.object)}: image checks skipped: ${reason}` });
+      }
+    }
+  }
 }
 
 const IGNORE = /^portcullis:ignore=([A-Za-z0-9_.,-]+)(?:\s+(.*))?$/;

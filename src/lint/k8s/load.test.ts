@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -82,7 +82,7 @@ describe('loadManifests', () => {
 });
 
 describe('readManifestInputs', () => {
-  it('walks directories for yaml, yml and json files only, in name order', async () => {
+  it('walks directories for yaml, yml and json files only, in name order, without following links', async () => {
     const root = await mkdtemp(join(tmpdir(), 'portcullis-k8s-'));
     try {
       await mkdir(join(root, 'nested'));
@@ -90,6 +90,7 @@ describe('readManifestInputs', () => {
       await writeFile(join(root, 'a.yaml'), 'a');
       await writeFile(join(root, 'nested', 'c.json'), '{}');
       await writeFile(join(root, 'README.md'), 'no');
+      await symlink('/etc/passwd', join(root, 'passwd.yaml')); // a link out of the tree is not followed
       const inputs = await readManifestInputs([root]);
       assert.deepEqual(inputs.map((input) => input.file), [join(root, 'a.yaml'), join(root, 'b.yml'), join(root, 'nested', 'c.json')]);
     } finally {

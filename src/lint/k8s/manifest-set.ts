@@ -83,7 +83,7 @@ export function buildManifestSet(objects: ManifestObject[], warn: (object: Manif
       set.workloads.push(workload);
       continue;
     }
-    if (!isCoreOrGroup(object, object.kind)) continue;
+    if (!isBuiltInKind(object)) continue;
     switch (object.kind) {
       case 'Role':
       case 'ClusterRole':
@@ -124,7 +124,8 @@ const KIND_GROUPS: Record<string, readonly string[]> = {
   NetworkPolicy: ['networking.k8s.io', 'extensions'],
 };
 
-function isCoreOrGroup(object: ManifestObject, kind: string): boolean {
+function isBuiltInKind(object: ManifestObject): boolean {
+  const kind = object.kind;
   const groups = Object.hasOwn(KIND_GROUPS, kind) ? KIND_GROUPS[kind] : undefined;
   if (!groups) return false;
   const slash = object.apiVersion.indexOf('/');

@@ -12,6 +12,7 @@
  * normalisation, NuGet and Packagist names without regard to case.
  */
 import type { OSInfo, Package } from '../../inventory/index.ts';
+import { debianReleaseNumber } from '../debian-releases.ts';
 
 export interface MatchTarget {
   /** Ecosystems to query, most specific first ("Debian:12", "Debian"). The first is reported. */
@@ -24,18 +25,6 @@ export interface MatchTarget {
   /** For OS packages: whose severity words apply ("debian", "ubuntu", "alpine", "redhat"). */
   distro?: string;
 }
-
-/** Debian codenames for images whose os-release has no VERSION_ID (testing, some slim builds). */
-const DEBIAN_RELEASES: Readonly<Record<string, string>> = {
-  wheezy: '7',
-  jessie: '8',
-  stretch: '9',
-  buster: '10',
-  bullseye: '11',
-  bookworm: '12',
-  trixie: '13',
-  forky: '14',
-};
 
 /** PEP 503: lower case, every run of '-', '_' and '.' one '-'. */
 function pep503(name: string): string {
@@ -68,7 +57,7 @@ function target(ecosystems: string[], rawName: string, version: string, distro?:
 }
 
 function debianEcosystems(os: OSInfo): string[] {
-  const release = os.versionId?.split('.')[0] || (os.codename ? DEBIAN_RELEASES[os.codename] : undefined);
+  const release = os.versionId?.split('.')[0] || (os.codename ? debianReleaseNumber(os.codename) : undefined);
   return release ? [`Debian:${release}`, 'Debian'] : ['Debian'];
 }
 

@@ -41,10 +41,18 @@ export interface RunCommand {
   command: ShellCommand;
 }
 
+const runCommandsCache = new WeakMap<ParsedDockerfile, RunCommand[]>();
+
+/** Every command of every RUN, in order; computed once per Dockerfile, as most checks read it. */
 export function runCommands(dockerfile: ParsedDockerfile): RunCommand[] {
-  return dockerfile.instructions.flatMap((instruction) =>
-    instruction.commands.flatMap((pipeline) => pipeline.map((command) => ({ instruction, pipeline, command }))),
-  );
+  let commands = runCommandsCache.get(dockerfile);
+  if (commands === undefined) {
+    commands = dockerfile.instructions.flatMap((instruction) =>
+      instruction.commands.flatMap((pipeline) => pipeline.map((command) => ({ instruction, pipeline, command }))),
+    );
+    runCommandsCache.set(dockerfile, commands);
+  }
+  return commands;
 }
 
 export function finalStage(dockerfile: ParsedDockerfile): Stage | undefined {

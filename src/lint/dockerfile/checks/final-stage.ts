@@ -1,6 +1,6 @@
 /** What the shipped image (the last stage) is: who it runs as, whether it can be health-checked, what it carries. */
 import type { ParsedDockerfile, Stage } from '../model.ts';
-import { type DockerfileCheck, type Hit, finalStage, inherited, listed, operands, runCommands } from './check.ts';
+import { type DockerfileCheck, type Hit, finalStage, inherited, listed, operands } from './check.ts';
 import { packageManagerInstall } from './packages.ts';
 
 function rootBase(dockerfile: ParsedDockerfile, stage: Stage): Stage['base'] {
@@ -71,11 +71,10 @@ export const buildToolsInFinalStage: DockerfileCheck = {
     const stage = finalStage(dockerfile);
     if (stage === undefined) return [];
     const hits: Hit[] = [];
-    const commands = runCommands(dockerfile).filter(({ instruction }) => instruction.stage === stage.index);
-    for (const instruction of new Set(commands.map(({ instruction }) => instruction))) {
-      const own = commands.filter((each) => each.instruction === instruction);
-      if (own.some(({ command }) => REMOVES.test(command.args[0] ?? ''))) continue;
-      const tools = own.flatMap(({ command }) => {
+    for (const instruction of stage.instructions) {
+      const commands = instruction.commands.flat();
+      if (commands.some((command) => REMOVES.test(command.args[0] ?? ''))) continue;
+      const tools = commands.flatMap((command) => {
         const install = packageManagerInstall(command);
         return install === undefined ? [] : operands(install.args, install.subcommandIndex, install.valued).map(packageName).filter((name) => BUILD_TOOL.test(name));
       });

@@ -85,8 +85,8 @@ function cacheMounted(instruction: Instruction, path: string): boolean {
 }
 
 /** Whether the same RUN runs a command matching `test` (cleanup has to happen in the layer that made the mess). */
-function sameRunHas(commands: readonly RunCommand[], instruction: Instruction, test: (command: ShellCommand) => boolean): boolean {
-  return commands.some((each) => each.instruction === instruction && test(each.command));
+function sameRunHas(instruction: Instruction, test: (command: ShellCommand) => boolean): boolean {
+  return instruction.commands.some((pipeline) => pipeline.some(test));
 }
 
 function removes(command: ShellCommand, prefix: string): boolean {
@@ -99,16 +99,13 @@ function perInstruction(matches: ReadonlyArray<{ instruction: Instruction }>, me
 }
 
 function unpinned(matches: ReadonlyArray<RunCommand & { install: Install }>, isPinned: (operand: string) => boolean, tool: string): Hit[] {
-  const hits: Hit[] = [];
-  for (const instruction of new Set(matches.map((each) => each.instruction))) {
-    const loose = matches
-      .filter((each) => each.instruction === instruction)
-      .flatMap(({ install }) => packagesOf(install))
-      // Local files, paths and URLs name exact content already.
-      .filter((operand) => !/[/:]|\.(deb|apk|whl|rpm)$|^\.$/.test(operand) && !isPinned(operand));
-    if (loose.length > 0) hits.push({ instruction, message: `${tool} installs ${listed(loose)} without a version pin` });
+  const loose = new Map<Instruction, string[]>();
+  for (const { instruction, install } of matches) {
+    // Local files, paths and URLs name exact content already.
+    const found = packagesOf(install).filter((operand) => !/[/:]|\.(deb|apk|whl|rpm)$|^\.$/.test(operand) && !isPinned(operand));
+    if (found.length > 0) loose.set(instruction, [...(loose.get(instruction) ?? []), ...found]);
   }
-  return hits;
+  return [...loose].map(([instruction, names]) => ({ instruction, message: `${tool} installs ${listed(names)} without a version pin` }));
 }
 
 const aptGet = (commands: readonly RunCommand[]) => installs(commands, 'apt');
@@ -145,7 +142,7 @@ export const updateAlone: DockerfileCheck = {
       const found = managerOf(command);
       return (found?.manager === 'apt' || found?.manager === 'apk') && subcommand(found.manager, found.args)?.verb === 'update';
     });
-    const alone = updates.filter(({ instruction }) => !sameRunHas(commands, instruction, (command) => packageManagerInstall(command) !== undefined));
+    const alone = updates.filter(({ instruction }) => !sameRunHas(instruction, (command) => packageManagerInstall(command) !== undefined));
     return perInstruction(alone, () => 'the package index is updated in a RUN that installs nothing; later installs may use a stale cached index');
   },
 };
@@ -162,7 +159,7 @@ export const aptListsLeft: DockerfileCheck = {
   run(dockerfile) {
     const commands = runCommands(dockerfile);
     const left = aptGet(commands).filter(({ instruction }) =>
-      !cacheMounted(instruction, '/var/lib/apt') && !sameRunHas(commands, instruction, (command) => removes(command, '/var/lib/apt/lists')),
+      !cacheMounted(instruction, '/var/lib/apt') && !sameRunHas(instruction, (command) => removes(command, '/var/lib/apt/lists')),
     );
     return perInstruction(left, () => 'apt-get install leaves /var/lib/apt/lists in the layer');
   },
@@ -209,7 +206,7 @@ export const apkCache: DockerfileCheck = {
   run(dockerfile) {
     const commands = runCommands(dockerfile);
     const cached = installs(commands, 'apk').filter(({ install, instruction }) =>
-      !hasOption(install.args, ['--no-cache']) && !cacheMounted(instruction, '/var/cache/apk') && !sameRunHas(commands, instruction, (command) => removes(command, '/var/cache/apk')),
+      !hasOption(install.args, ['--no-cache']) && !cacheMounted(instruction, '/var/cache/apk') && !sameRunHas(instruction, (command) => removes(command, '/var/cache/apk')),
     );
     return perInstruction(cached, () => 'apk add without --no-cache leaves the package cache in the layer');
   },
@@ -276,7 +273,7 @@ export const rpmCache: DockerfileCheck = {
       ((managerOf(command)?.manager === 'yum' || command.name === 'zypper') && /^(clean|cc)$/.test(command.args.find((arg) => !arg.startsWith('-')) ?? '')) ||
       removes(command, '/var/cache/');
     const left = [...installs(commands, 'yum'), ...installs(commands, 'zypper')].filter(({ instruction }) =>
-      !cacheMounted(instruction, '/var/cache') && !sameRunHas(commands, instruction, cleans),
+      !cacheMounted(instruction, '/var/cache') && !sameRunHas(instruction, cleans),
     );
     return perInstruction(left, () => 'the package manager cache is left in the layer (no clean in the same RUN)');
   },

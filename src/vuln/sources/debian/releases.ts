@@ -1,34 +1,13 @@
 /**
  * Debian release codenames as OSV ecosystems ("bookworm" -> "Debian:12"), and the affected-package
- * record every Debian source writes for one (package, release) verdict. Unstable is kept as
- * "Debian:sid"; it has no number, and no image reports one.
+ * record every Debian source writes for one (package, release) verdict.
  */
+import { debianReleaseNumber } from '../../debian-releases.ts';
 import type { AffectedPackage, DistroStatus } from '../../model.ts';
-
-const RELEASE_NUMBERS: Readonly<Record<string, string>> = {
-  hamm: '2.0',
-  slink: '2.1',
-  potato: '2.2',
-  woody: '3.0',
-  sarge: '3.1',
-  etch: '4.0',
-  lenny: '5',
-  squeeze: '6',
-  wheezy: '7',
-  jessie: '8',
-  stretch: '9',
-  buster: '10',
-  bullseye: '11',
-  bookworm: '12',
-  trixie: '13',
-  forky: '14',
-  duke: '15',
-  sid: 'sid',
-};
 
 /** "Debian:12" for "bookworm"; undefined for a codename Portcullis does not know. */
 export function debianEcosystem(codename: string): string | undefined {
-  const number = Object.hasOwn(RELEASE_NUMBERS, codename) ? RELEASE_NUMBERS[codename] : undefined;
+  const number = debianReleaseNumber(codename);
   return number === undefined ? undefined : `Debian:${number}`;
 }
 
