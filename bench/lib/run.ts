@@ -18,7 +18,8 @@ export async function run(command: string, args: string[], options: { cwd?: stri
   return stdout;
 }
 
-function spawnCollect(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }) {
+/** Runs a command to its end and returns its output and exit code, whatever the code. */
+export function spawnCollect(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }) {
   return new Promise<{ stdout: string; stderr: string; code: number | null }>((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

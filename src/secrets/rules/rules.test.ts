@@ -94,7 +94,8 @@ describe('built-in rules', () => {
           const { warnings } = scan(input, sampleFor(rule.id).path, only);
           const elapsed = performance.now() - start;
           assert.ok(elapsed < ADVERSARIAL_LIMIT_MS, `${rule.id}: ${name} took ${elapsed.toFixed(0)} ms`);
-          assert.deepEqual(warnings, []);
+          // Inputs full of matches may hit the per-file findings cap, never the time budget.
+          assert.deepEqual(warnings.filter((warning) => /stopped after/.test(warning)), []);
         }
       });
     });
