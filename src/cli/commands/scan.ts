@@ -21,6 +21,15 @@ import {
 } from '../../scan/report/index.ts';
 import { inventoryForScan } from '../../scan/scan-target.ts';
 import type { Inventory } from '../../inventory/index.ts';
+import {
+  findingsAtOrAbove,
+  formatSecretsJson,
+  formatSecretsSarif,
+  formatSecretsTable,
+  loadAllowList,
+  scanSecrets,
+  type SecretScanResult,
+} from '../../secrets/index.ts';
 import { SEVERITY_ORDER, matchInventory, type Severity } from '../../vuln/index.ts';
 import { defaultDatabasePath, openAdvisoryStore } from '../../vuln/store/index.ts';
 import {
@@ -41,6 +50,8 @@ import { PORTCULLIS_VERSION } from '../version.ts';
 const FORMATS = ['table', 'json', 'sarif', 'cyclonedx', 'junit'] as const;
 const LEVELS = SEVERITY_ORDER.filter((level) => level !== 'NONE');
 const DEFAULT_IGNORE_FILE = '.portcullisignore.yaml';
+const SCANNERS = ['vuln', 'secret', 'pii'] as const;
+type Scanner = (typeof SCANNERS)[number];
 
 export const SCAN_HELP = `Usage: portcullis scan TARGET [options]
 
@@ -50,8 +61,10 @@ tool), matched against the local advisory database (see 'portcullis db').
 TARGET is any target 'portcullis sbom' reads, or an SBOM file.
 
 Options:
+      --scanners LIST      vuln (default), secret, pii: what to look for; secret and pii run the
+                           'portcullis secrets' scanner over every layer (pii implies secret)
   -f, --format FORMAT      table (default), json, sarif (SARIF 2.1.0), cyclonedx (SBOM with a
-                           vulnerabilities section), junit
+                           vulnerabilities section), junit; with secret scanning: table, json, sarif
       --db FILE            advisory database (default: $PORTCULLIS_DB, then the user cache)
       --severity LIST      report only these levels, e.g. HIGH,CRITICAL
       --fail-on LEVEL      exit 1 when a finding at or above LEVEL remains (CRITICAL, HIGH, MEDIUM, LOW, UNKNOWN)
@@ -59,6 +72,7 @@ Options:
       --pkg-types LIST     os, library, or both (default os,library)
       --ignorefile FILE    suppression file (default ${DEFAULT_IGNORE_FILE} when it exists)
       --vex FILE           OpenVEX document; not_affected/fixed statements suppress (repeatable)
+      --allowlist FILE     secret scanning: YAML allow-list (see 'portcullis secrets --help')
 
 ${IMAGE_OPTIONS_HELP}
 
@@ -74,6 +88,8 @@ const SCAN_OPTIONS = {
   'pkg-types': { type: 'string' },
   ignorefile: { type: 'string' },
   vex: { type: 'string', multiple: true },
+  scanners: { type: 'string' },
+  allowlist: { type: 'string' },
 } as const;
 
 function severityList(value: string | undefined): Severity[] | undefined {
@@ -84,6 +100,12 @@ function severityList(value: string | undefined): Severity[] | undefined {
 function pkgTypes(value: string | undefined): Array<'os' | 'library'> | undefined {
   if (value === undefined) return undefined;
   return value.split(',').map((type) => choice('pkg-types', type.trim(), ['os', 'library'] as const, 'os'));
+}
+
+function scannerList(value: string | undefined): Set<Scanner> {
+  const scanners = new Set((value ?? 'vuln').split(',').map((name) => choice('scanners', name.trim(), SCANNERS, 'vuln')));
+  if (scanners.has('pii')) scanners.add('secret');
+  return scanners;
 }
 
 async function readIgnores(path: string | undefined): Promise<IgnoreEntry[]> {
@@ -106,7 +128,9 @@ async function readVex(paths: readonly string[]): Promise<VexDocument[]> {
   return documents;
 }
 
-function render(format: (typeof FORMATS)[number], report: ScanReport, inventory: Inventory, failOn: Severity | undefined, color: boolean): string {
+type Format = (typeof FORMATS)[number];
+
+function renderVulnerabilities(format: Format, report: ScanReport, inventory: Inventory, failOn: Severity | undefined, color: boolean): string {
   switch (format) {
     case 'table':
       return formatScanTable(report, { color, width: process.stdout.columns ?? 120 });
@@ -118,6 +142,62 @@ function render(format: (typeof FORMATS)[number], report: ScanReport, inventory:
       return formatScanCycloneDx(report, { inventory, toolVersion: PORTCULLIS_VERSION });
     case 'junit':
       return formatJunit(report, failOn === undefined ? { inventory } : { inventory, failOn });
+  }
+}
+
+function renderSecrets(format: Format, result: SecretScanResult, color: boolean): string {
+  switch (format) {
+    case 'table':
+      return formatSecretsTable(result, { color });
+    case 'json':
+      return formatSecretsJson(result);
+    case 'sarif':
+      return formatSecretsSarif(result, { toolVersion: PORTCULLIS_VERSION });
+    case 'cyclonedx':
+    case 'junit':
+      throw secretFormatError(format);
+  }
+}
+
+function secretFormatError(format: Format) {
+  return usageError(`--format ${format} carries vulnerabilities only; use table, json or sarif with --scanners secret/pii`);
+}
+
+/**
+ * Both scanners' results in one document: tables one after the other, the secrets result as a
+ * `secrets` member of the scan JSON, and one SARIF log with a run per scanner.
+ */
+function combine(format: Format, vulnerabilities: string, secrets: string): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ ...JSON.parse(vulnerabilities), secrets: JSON.parse(secrets) }, null, 2)}\n`;
+    case 'sarif': {
+      const log = JSON.parse(vulnerabilities) as { runs: unknown[] };
+      log.runs.push(...(JSON.parse(secrets) as { runs: unknown[] }).runs);
+      return `${JSON.stringify(log, null, 2)}\n`;
+    }
+    case 'table':
+    case 'cyclonedx':
+    case 'junit':
+      return `${vulnerabilities.trimEnd()}\n\n${secrets}`;
+  }
+}
+
+/** The advisory database's path, checked before any scanning starts. */
+function requireDatabase(flag: string | undefined): string {
+  const path = defaultDatabasePath(flag);
+  if (!existsSync(path)) {
+    throw new PortcullisError('NOT_FOUND', `no advisory database at ${path}: run 'portcullis db update' (online) or 'portcullis db import PATH' (offline) first`);
+  }
+  return path;
+}
+
+function findVulnerabilities(inventory: Inventory, databasePath: string, options: Parameters<typeof matchInventory>[2]) {
+  const store = openAdvisoryStore(databasePath, { readOnly: true });
+  try {
+    return matchInventory(inventory, store, options);
+  } finally {
+    store.close();
   }
 }
 
@@ -136,28 +216,37 @@ export async function scanCommand(args: string[]): Promise<number> {
   const ignores = await readIgnores(values.ignorefile);
   const vex = await readVex(values.vex ?? []);
 
-  const databasePath = defaultDatabasePath(values.db);
-  if (!existsSync(databasePath)) {
-    throw new PortcullisError('NOT_FOUND', `no advisory database at ${databasePath}: run 'portcullis db update' (online) or 'portcullis db import PATH' (offline) first`);
+  const scanners = scannerList(values.scanners);
+  if (scanners.has('secret') && (format === 'cyclonedx' || format === 'junit')) throw secretFormatError(format);
+  const databasePath = scanners.has('vuln') ? requireDatabase(values.db) : undefined;
+  const color = !values.output && process.stdout.isTTY === true;
+  const imageOptions = { ...readImageOptions(values), logger };
+  const progress = createProgressBar(process.stderr, !values.quiet && !values.debug);
+
+  const secrets = scanners.has('secret')
+    ? await scanSecrets(positionals[0]!, {
+        ...imageOptions,
+        pii: scanners.has('pii'),
+        ...(values.allowlist !== undefined && { allowList: await loadAllowList(values.allowlist) }),
+      })
+    : undefined;
+  const secretsText = secrets && renderSecrets(format, secrets, color);
+  const secretsFail = secrets !== undefined && failOn !== undefined && failOn !== 'UNKNOWN' && findingsAtOrAbove(secrets.findings, failOn).length > 0;
+  if (databasePath === undefined) {
+    await writeReport(secretsText!, values.output);
+    return secretsFail ? 1 : 0;
   }
-  const store = openAdvisoryStore(databasePath, { readOnly: true });
-  try {
-    const inventory = await inventoryForScan(positionals[0]!, {
-      ...readImageOptions(values),
-      logger,
-      onProgress: createProgressBar(process.stderr, !values.quiet && !values.debug),
-    });
-    const findings = matchInventory(inventory, store, {
-      ...(values['ignore-unfixed'] ? { ignoreUnfixed: true } : {}),
-      ...(types ? { pkgTypes: types } : {}),
-      ...(severities ? { severities } : {}),
-      warn: (message) => logger.warn(message),
-    });
-    const report = buildScanReport({ inventory, findings, toolVersion: PORTCULLIS_VERSION, ignores, vex });
-    for (const expired of report.expiredIgnores) logger.warn(`ignore entry for ${expired.entry.id} expired on ${expired.entry.expires}: it no longer applies`);
-    await writeReport(render(format, report, inventory, failOn, !values.output && process.stdout.isTTY === true), values.output);
-    return exitCodeFor(report, failOn);
-  } finally {
-    store.close();
-  }
+
+  const inventory = await inventoryForScan(positionals[0]!, { ...imageOptions, onProgress: progress });
+  const findings = findVulnerabilities(inventory, databasePath, {
+    ...(values['ignore-unfixed'] ? { ignoreUnfixed: true } : {}),
+    ...(types ? { pkgTypes: types } : {}),
+    ...(severities ? { severities } : {}),
+    warn: (message) => logger.warn(message),
+  });
+  const report = buildScanReport({ inventory, findings, toolVersion: PORTCULLIS_VERSION, ignores, vex });
+  for (const expired of report.expiredIgnores) logger.warn(`ignore entry for ${expired.entry.id} expired on ${expired.entry.expires}: it no longer applies`);
+  const vulnerabilitiesText = renderVulnerabilities(format, report, inventory, failOn, color);
+  await writeReport(secretsText === undefined ? vulnerabilitiesText : combine(format, vulnerabilitiesText, secretsText), values.output);
+  return exitCodeFor(report, failOn) === 1 || secretsFail ? 1 : 0;
 }
