@@ -21,3 +21,10 @@ export type { Extractor, ExtractorFile, ExtractResult, FileInfo } from './extrac
 export { defaultExtractors } from './extract/list.ts';
 export { formatCycloneDx, formatInventoryJson, formatSpdx, formatTable } from './sbom/index.ts';
 export { compareVersions } from './vuln/versions/index.ts';
+export { matchInventory, type Finding, type MatchOptions, type Severity } from './vuln/index.ts';
+export { openAdvisoryStore, type AdvisoryStore } from './vuln/store/index.ts';
+export { importPaths } from './vuln/sources/index.ts';
+export { inventoryForScan } from './scan/scan-target.ts';
+export { buildScanReport, type ScanReport } from './scan/report/index.ts';
+export { readSbom } from './sbom/index.ts';
+export { scanSecrets, type SecretScanResult, type SecretFinding } from './secrets/index.ts';

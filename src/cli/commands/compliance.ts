@@ -163,7 +163,7 @@ async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidenc
   }
   if (needed.has('vulnerabilities')) {
     if (existsSync(options.databasePath)) {
-      evidence.vulnerabilities.push(...(await scanVulnerabilities(targets.images, options)));
+      evidence.vulnerabilities.push(...(await scanVulnerabilities(targets.images, options, warnings)));
     } else if (evidence.unavailable) {
       evidence.unavailable.vulnerabilities = `no advisory database at ${options.databasePath}: run 'portcullis db update' or 'portcullis db import PATH', or pass --db`;
     }
@@ -171,7 +171,7 @@ async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidenc
   return evidence;
 }
 
-async function scanVulnerabilities(images: string[], options: GatherOptions): Promise<ScanReport[]> {
+async function scanVulnerabilities(images: string[], options: GatherOptions, warnings: string[]): Promise<ScanReport[]> {
   const store = openAdvisoryStore(options.databasePath, { readOnly: true });
   try {
     const reports: ScanReport[] = [];
@@ -179,7 +179,7 @@ async function scanVulnerabilities(images: string[], options: GatherOptions): Pr
       const inventory = await inventoryForScan(image, { ...options.imageOptions, logger: options.logger });
       const findings = matchInventory(inventory, store, { warn: (message) => options.logger.warn(message) });
       const report = buildScanReport({ inventory, findings, toolVersion: PORTCULLIS_VERSION, ignores: [], vex: [] });
-      options.warnings?.push;
+      warnings.push(...report.warnings.map((warning) => `${image}: ${warning.location === undefined ? '' : `${warning.location}: `}${warning.message}`));
       reports.push(report);
     }
     return reports;

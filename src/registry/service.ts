@@ -1,0 +1,89 @@
+/**
+ * RegistryService: the OCI distribution semantics over a BlobStore and a MetadataStore, with no HTTP
+ * in it. Routes (src/server) call it with validated names; it answers with data or a RegistryError
+ * named by the spec's error code.
+ */
+import type { Readable } from 'node:stream';
+import type { BlobStore, ByteRange, MetadataStore, Page } from '../storage/index.ts';
+import type { RegistryContext, RegistryLimits } from './context.ts';
+import { RegistryError } from './errors.ts';
+import { RegistryEvents } from './events.ts';
+import { type GcOptions, type GcReport, collectGarbage } from './gc.ts';
+import { GcLock } from './gc-lock.ts';
+import { Manifests } from './manifests.ts';
+import { Uploads } from './uploads.ts';
+
+export interface RegistryServiceOptions {
+  blobs: BlobStore;
+  metadata: MetadataStore;
+  limits?: Partial<RegistryLimits>;
+  /** Milliseconds since the epoch; tests move time forward through it. */
+  now?: () => number;
+}
+
+export interface BlobStream {
+  size: number;
+  stream: Readable;
+}
+
+export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { maxManifestBytes: 4 * 1024 * 1024 };
+
+export class RegistryService {
+  readonly events = new RegistryEvents();
+  readonly uploads: Uploads;
+  readonly manifests: Manifests;
+  readonly limits: RegistryLimits;
+  readonly #context: RegistryContext;
+
+  constructor(options: RegistryServiceOptions) {
+    this.limits = { ...DEFAULT_REGISTRY_LIMITS, ...options.limits };
+    this.#context = {
+      blobs: options.blobs,
+      metadata: options.metadata,
+      events: this.events,
+      lock: new GcLock(),
+      limits: this.limits,
+      now: options.now ?? Date.now,
+    };
+    this.uploads = new Uploads(this.#context);
+    this.manifests = new Manifests(this.#context);
+  }
+
+  /** Size of a blob the repository may read; BLOB_UNKNOWN otherwise. */
+  async statBlob(repository: string, digest: string): Promise<number> {
+    const { metadata, blobs } = this.#context;
+    const stored = (await metadata.isBlobLinked(repository, digest)) ? await blobs.stat(digest) : undefined;
+    if (stored === undefined) throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${repository}`, { detail: { digest } });
+    return stored.size;
+  }
+
+  /** A blob's bytes, or a range of them (RANGE_INVALID when the range is outside the blob). */
+  async readBlob(repository: string, digest: string, range?: ByteRange): Promise<BlobStream> {
+    const size = await this.statBlob(repository, digest);
+    if (range !== undefined && (range.start > range.end || range.end >= size)) {
+      throw new RegistryError('RANGE_INVALID', `range ${range.start}-${range.end} is outside the ${size} bytes of ${digest}`, {
+        headers: { 'content-range': `bytes */${size}` },
+      });
+    }
+    return { size, stream: await this.#context.blobs.read(digest, range) };
+  }
+
+  /** Removes the repository's access to a blob; the bytes go at the next garbage collection. */
+  async deleteBlob(repository: string, digest: string): Promise<void> {
+    if (!(await this.#context.metadata.unlinkBlob(repository, digest))) {
+      throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${repository}`, { detail: { digest } });
+    }
+  }
+
+  async catalog(page: Page): Promise<string[]> {
+    return this.#context.metadata.listRepositories(page);
+  }
+
+  async collectGarbage(options?: GcOptions): Promise<GcReport> {
+    return collectGarbage(this.#context, options);
+  }
+
+  async close(): Promise<void> {
+    await this.#context.metadata.close();
+  }
+}
