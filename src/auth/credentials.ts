@@ -10,7 +10,6 @@ export type Credentials = { scheme: 'none' } | { scheme: 'basic'; username: stri
 const MAX_HEADER_LENGTH = 16384;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const MAX_USERNAME_LENGTH = 255;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function parseAuthorization(header: string | undefined): Credentials {

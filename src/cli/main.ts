@@ -15,11 +15,13 @@ type Command = (args: string[]) => Promise<number>;
 
 /** Commands load only when they run, so start-up stays fast and no command pays for another's imports. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  compliance: async () => (await import('./commands/compliance.ts')).complianceCommand,
   db: async () => (await import('./commands/db.ts')).dbCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
   sbom: async () => (await import('./commands/sbom.ts')).sbomCommand,
   scan: async () => (await import('./commands/scan.ts')).scanCommand,
   secrets: async () => (await import('./commands/secrets.ts')).secretsCommand,
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
 };
 
 const HELP = `Usage: portcullis COMMAND [options]
@@ -27,11 +29,13 @@ const HELP = `Usage: portcullis COMMAND [options]
 Portcullis keeps untrusted container images out of production.
 
 Commands:
+  compliance ...  pass/fail per control of CIS Docker, CIS Kubernetes or NIST SP 800-190
   db COMMAND      build and inspect the advisory database (import, status, update)
   lint KIND ...   check Dockerfiles (lint dockerfile) and Kubernetes manifests (lint k8s)
   sbom TARGET     list what is installed in an image or directory (CycloneDX, SPDX, JSON, table)
   scan TARGET     find known vulnerabilities in an image, directory or SBOM
   secrets TARGET  find leaked credentials (and with --pii, personal data) in every layer
+  serve           run the registry (OCI distribution API) on --listen HOST:PORT
   version         print the version
 
 Run 'portcullis COMMAND --help' for a command's options. Documentation: docs/README.md`;

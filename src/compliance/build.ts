@@ -110,7 +110,7 @@ function notGiven(source: EvidenceSource): { state: SourceState; items: Evidence
 function judgeLint(framework: Framework, control: Control, source: 'dockerfile-lint' | 'k8s-lint', reports: LintReport[]): { state: SourceState; items: EvidenceItem[] } {
   if (reports.length === 0) return notGiven(source);
   const checks = new Set(reports.flatMap((report) => report.checks).filter((check) => mapsTo(check, framework, control)).map((check) => check.id));
-  if (checks.size === 0) return { state: { source, state: 'unavailable', reason: 'none of the checks mapped to this control ran' }, items: [] };
+  if (checks.size === 0) return { state: { source, state: 'unavailable', reason: 'none of the checks mapped to this control ran (some need options, e.g. --trusted-registries)' }, items: [] };
   const items = reports
     .flatMap((report) => report.findings)
     .filter((finding) => finding.suppressed === undefined && checks.has(finding.checkId))

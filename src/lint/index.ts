@@ -6,3 +6,4 @@ export * from './model.ts';
 export * from './report/index.ts';
 export * from './dockerfile/index.ts';
 export * from './k8s/index.ts';
+export { isAllowed, normaliseAllowedRegistry } from './registries.ts';

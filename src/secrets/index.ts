@@ -8,3 +8,4 @@ export { type AllowList, EMPTY_ALLOW_LIST, loadAllowList, parseAllowList } from 
 export { redact } from './redact.ts';
 export { DEFAULT_FILE_TIME_BUDGET_MS, DEFAULT_MAX_SECRET_FILE_BYTES, type SecretScanOptions, scanSecrets, scanSecretsOf } from './scan.ts';
 export { formatSecretsJson, formatSecretsSarif, formatSecretsTable, findingsAtOrAbove } from './format/index.ts';
+export { type CompiledRules, type TextMatch, type TextScanOptions, compileRules, scanText } from './engine.ts';

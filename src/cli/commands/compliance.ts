@@ -19,7 +19,8 @@ import {
 } from '../../compliance/index.ts';
 import type { Logger } from '../../core/index.ts';
 import type { ReadImageOptions } from '../../image/types.ts';
-import { lintDockerfiles, lintManifests, readDockerfiles, readManifestInputs } from '../../lint/index.ts';
+import type { Warning } from '../../inventory/index.ts';
+import { lintDockerfiles, lintManifests, parseAllowedRegistries, readDockerfiles, readManifestInputs } from '../../lint/index.ts';
 import { buildScanReport, type ScanReport } from '../../scan/report/index.ts';
 import { inventoryForScan } from '../../scan/scan-target.ts';
 import { scanSecrets } from '../../secrets/index.ts';
@@ -52,6 +53,10 @@ Options:
   -f, --format FORMAT    table (default), json, sarif (SARIF 2.1.0), junit
       --dockerfile FILE  Dockerfile the image is built from (repeatable)
       --db FILE          advisory database (default: $PORTCULLIS_DB, then the user cache)
+      --trusted-registries LIST
+                         registries (optionally with a path) base images and workload images
+                         must come from, e.g. ghcr.io/acme; without it the provenance controls
+                         (CIS Kubernetes 5.5.1) are not evaluated
 
 Exit codes: 0 no control failed, 1 a control failed, 2 usage or input error.
 
@@ -65,7 +70,11 @@ const COMPLIANCE_OPTIONS = {
   framework: { type: 'string' },
   dockerfile: { type: 'string', multiple: true },
   db: { type: 'string' },
+  'trusted-registries': { type: 'string' },
 } as const;
+
+/** The image-provenance check can only fire with a list of trusted registries. */
+const REGISTRY_CHECK = 'PC-K8S-020';
 
 const MANIFEST_PREFIX = 'k8s:';
 
@@ -108,6 +117,7 @@ export async function complianceCommand(args: string[]): Promise<number> {
     dockerfiles,
     databasePath: defaultDatabasePath(values.db),
     imageOptions: readImageOptions(values),
+    trustedRegistries: values['trusted-registries'] === undefined ? [] : parseAllowedRegistries(values['trusted-registries']),
     logger,
   });
   for (const warning of evidence.warnings ?? []) logger.warn(warning);
@@ -135,6 +145,7 @@ interface GatherOptions {
   dockerfiles: string[];
   databasePath: string;
   imageOptions: ReadImageOptions;
+  trustedRegistries: string[];
   logger: Logger;
 }
 
@@ -144,12 +155,14 @@ async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidenc
   const evidence: ComplianceEvidence = { lint: [], secrets: [], vulnerabilities: [], unavailable: {}, warnings: [] };
   const warnings = evidence.warnings ?? [];
   if (needed.has('dockerfile-lint') && options.dockerfiles.length > 0) {
-    const report = lintDockerfiles(await readDockerfiles(options.dockerfiles));
+    const report = lintDockerfiles(await readDockerfiles(options.dockerfiles), { allowedRegistries: options.trustedRegistries });
     warnings.push(...report.warnings.map((warning) => `${warning.file}: ${warning.message}`));
     evidence.lint.push(report);
   }
   if (needed.has('k8s-lint') && targets.manifests.length > 0) {
-    const report = lintManifests(await readManifestInputs(targets.manifests));
+    const report = lintManifests(await readManifestInputs(targets.manifests), { trustedRegistries: options.trustedRegistries });
+    // A check that cannot fire has not decided anything: leave its controls not evaluated.
+    if (options.trustedRegistries.length === 0) report.checks = report.checks.filter((check) => check.id !== REGISTRY_CHECK);
     warnings.push(...report.warnings.map((warning) => `${warning.file}: ${warning.message}`));
     evidence.lint.push(report);
   }
@@ -157,7 +170,7 @@ async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidenc
   if (needed.has('secrets')) {
     for (const image of targets.images) {
       const result = await scanSecrets(image, { ...options.imageOptions, logger });
-      warnings.push(...result.warnings.map((warning) => `${image}: ${warning.location === undefined ? '' : `${warning.location}: `}${warning.message}`));
+      warnings.push(...result.warnings.map((warning) => imageWarning(image, warning)));
       evidence.secrets.push(result);
     }
   }
@@ -171,6 +184,10 @@ async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidenc
   return evidence;
 }
 
+function imageWarning(image: string, warning: Warning): string {
+  return `${image}: ${warning.location === undefined ? '' : `${warning.location}: `}${warning.message}`;
+}
+
 async function scanVulnerabilities(images: string[], options: GatherOptions, warnings: string[]): Promise<ScanReport[]> {
   const store = openAdvisoryStore(options.databasePath, { readOnly: true });
   try {
@@ -179,7 +196,7 @@ async function scanVulnerabilities(images: string[], options: GatherOptions, war
       const inventory = await inventoryForScan(image, { ...options.imageOptions, logger: options.logger });
       const findings = matchInventory(inventory, store, { warn: (message) => options.logger.warn(message) });
       const report = buildScanReport({ inventory, findings, toolVersion: PORTCULLIS_VERSION, ignores: [], vex: [] });
-      warnings.push(...report.warnings.map((warning) => `${image}: ${warning.location === undefined ? '' : `${warning.location}: `}${warning.message}`));
+      warnings.push(...report.warnings.map((warning) => imageWarning(image, warning)));
       reports.push(report);
     }
     return reports;

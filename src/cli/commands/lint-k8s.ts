@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { PortcullisError } from '../../core/index.ts';
-import { normaliseAllowedRegistry } from '../../lint/dockerfile/checks/base-image.ts';
+import { normaliseAllowedRegistry } from '../../lint/index.ts';
 import { loadCustomRules, loadRuleTests, runRuleTests, formatRuleTestResults, type CustomRule } from '../../lint/custom/index.ts';
 import { lintManifests, readManifestInputs } from '../../lint/k8s/index.ts';
 import { formatLintJson, formatLintJunit, formatLintSarif, formatLintTable, lintExitCode } from '../../lint/report/index.ts';

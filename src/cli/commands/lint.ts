@@ -83,7 +83,8 @@ export async function lintDockerfileCommand(args: string[]): Promise<number> {
   if (values['allowed-registries'] !== undefined) options.allowedRegistries = parseAllowedRegistries(values['allowed-registries']);
 
   const report = lintDockerfiles(await readDockerfiles(positionals), options);
-  for (const warning of report.warnings) logger.warn(`${warning.file}: ${warning.message}`);
+  // The table lists warnings itself; the machine formats carry them too, but people watch stderr.
+  if (format !== 'table') for (const warning of report.warnings) logger.warn(`${warning.file}: ${warning.message}`);
   const text =
     format === 'json'
       ? formatLintJson(report)

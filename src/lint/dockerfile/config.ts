@@ -9,7 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { PortcullisError, inputError } from '../../core/index.ts';
-import { type DockerfileLintOptions, normaliseAllowedRegistry } from './checks/index.ts';
+import type { DockerfileLintOptions } from './checks/index.ts';
+import { normaliseAllowedRegistry } from '../registries.ts';
 
 const MAX_CONFIG_BYTES = 256 * 1024;
 

@@ -5,5 +5,5 @@
 export { DOCKERFILE_CHECKS, type DockerfileCheck, type DockerfileLintOptions } from './checks/index.ts';
 export { IGNORE_WITHOUT_REASON } from './ignores.ts';
 export { ALL_DOCKERFILE_CHECK_IDS, type DockerfileInput, dockerfileCheckDefinitions, lintDockerfile, lintDockerfiles } from './lint.ts';
-export { DEFAULT_MAX_DOCKERFILE_BYTES, type ReadDockerfileOptions, decodeDockerfile, readDockerfiles } from './read.ts';
+export { DEFAULT_MAX_DOCKERFILE_BYTES, type ReadDockerfileOptions, readDockerfiles } from './read.ts';
 export { loadDockerfileConfig, parseAllowedRegistries, parseDockerfileConfig } from './config.ts';

@@ -56,7 +56,7 @@ function limitError(name: string, maxBytes: number): PortcullisError {
 }
 
 /** The text of a Dockerfile, or an INPUT error naming what is wrong with the bytes. */
-export function decodeDockerfile(name: string, bytes: Uint8Array): string {
+function decodeDockerfile(name: string, bytes: Uint8Array): string {
   if (bytes.includes(0)) throw inputError(`${name}: binary content (NUL bytes), not a Dockerfile`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

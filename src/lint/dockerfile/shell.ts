@@ -131,7 +131,7 @@ function innerPipelines(command: ShellCommand, depth: number): Pipeline[] | unde
   return script === undefined ? undefined : shellPipelines(script, depth + 1);
 }
 
-export function baseName(path: string): string {
+function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 

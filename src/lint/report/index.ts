@@ -8,4 +8,4 @@ export { LINT_JSON_SCHEMA_VERSION, formatLintJson } from './json.ts';
 export { LINT_SARIF_SCHEMA, type LintSarifOptions, formatLintSarif } from './sarif.ts';
 export { type LintJunitOptions, formatLintJunit } from './junit.ts';
 export { lintExitCode } from './exit-code.ts';
-export { type SeverityCounts, compareFindings, countBySeverity, reportedFindings, suppressedFindings } from './summary.ts';
+export { type SeverityCounts, countBySeverity, reportedFindings } from './summary.ts';

@@ -4,7 +4,7 @@
  * or above the threshold. Findings below it and suppressed findings go to the testcase's
  * system-out, input warnings to the testsuite's, so nothing is hidden.
  */
-import { xml } from '../../scan/report/junit.ts';
+import { xml } from '../../core/index.ts';
 import { type Severity, compareSeverity } from '../../vuln/index.ts';
 import type { LintFinding, LintReport } from '../model.ts';
 import { compareStrings, sortedFindings } from './summary.ts';

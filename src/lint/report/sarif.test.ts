@@ -14,6 +14,7 @@ interface Result {
 }
 interface Rule {
   id: string;
+  name: string;
   help: { text: string; markdown: string };
   helpUri?: string;
   defaultConfiguration: { level: string };
@@ -42,6 +43,7 @@ describe('formatLintSarif', () => {
     assert.ok(run);
     assert.equal(run.tool.driver.version, '0.1.0-test');
     assert.deepEqual(run.tool.driver.rules.map((rule) => rule.id), ['PC-T-001', 'PC-T-002', 'PC-T-003']);
+    assert.deepEqual(run.tool.driver.rules.map((rule) => rule.name), ['ImageRunsAsRoot', 'NoHEALTHCHECK', 'SecretInENV']);
     const [root, health, secret] = run.tool.driver.rules;
     assert.deepEqual(run.tool.driver.rules.map((rule) => rule.properties['security-severity']), ['8.0', '2.0', '9.5']);
     assert.deepEqual(run.tool.driver.rules.map((rule) => rule.defaultConfiguration.level), ['error', 'note', 'error']);
@@ -82,10 +84,10 @@ describe('formatLintSarif', () => {
   });
 
   it('names stdin and absolute paths with valid URIs, and carries hostile text as data', () => {
-    const report = { ...sampleReport(), findings: [finding({ checkId: 'PC-T-001', line: 0, file: '-', message: HOSTILE_TEXT }), finding({ checkId: 'PC-T-002', line: 4, file: '/abs path/Dockerfile' })] };
+    const report = { ...sampleReport(), findings: [finding({ checkId: 'PC-T-001', line: 0, file: '-', message: HOSTILE_TEXT }), finding({ checkId: 'PC-T-002', line: 4, file: '/abs path/Dockerfile' }), finding({ checkId: 'PC-T-003', line: 5, file: '../up/a?b%c.df' })] };
     const results = formatValid(report).runs[0]?.results ?? [];
     const uris = results.map((result) => result.locations[0]?.physicalLocation.artifactLocation.uri);
-    assert.deepEqual(uris, ['stdin', 'file:///abs%20path/Dockerfile']);
+    assert.deepEqual(uris, ['stdin', '../up/a%3Fb%25c.df', 'file:///abs%20path/Dockerfile'], 'in file order');
     assert.equal(results[0]?.locations[0]?.physicalLocation.region.startLine, 1, 'SARIF lines start at 1');
     assert.equal(results[0]?.message.text, HOSTILE_TEXT);
   });

@@ -79,7 +79,7 @@ function ruleOf(check: CheckDefinition) {
   ].join('\n');
   return {
     id: check.id,
-    name: check.title.replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase()),
+    name: pascalCase(check.title),
     shortDescription: { text: check.title },
     fullDescription: { text: check.description },
     help: { text, markdown },
@@ -142,6 +142,11 @@ function fileUri(file: string): string {
 /** Stable across runs and edits above the finding: the check, the file, the resource and the message. */
 function fingerprint(finding: LintFinding): string {
   return createHash('sha256').update([finding.checkId, finding.file, finding.resource ?? '', finding.message].join('\u0000')).digest('hex');
+}
+
+/** `apt-get install without -y` -> `AptGetInstallWithoutY`: SARIF rule names are identifiers. */
+function pascalCase(title: string): string {
+  return title.split(/[^A-Za-z0-9]+/).map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('');
 }
 
 /** Check texts are plain text: markdown and HTML specials are escaped so they render as written. */

@@ -32,10 +32,6 @@ export function reportedFindings(report: LintReport): LintFinding[] {
   return sortedFindings(report).filter((finding) => finding.suppressed === undefined);
 }
 
-export function suppressedFindings(report: LintReport): LintFinding[] {
-  return sortedFindings(report).filter((finding) => finding.suppressed !== undefined);
-}
-
 export function countBySeverity(findings: readonly LintFinding[]): SeverityCounts {
   const counts = Object.fromEntries(SEVERITY_ORDER.map((severity) => [severity, 0])) as SeverityCounts;
   for (const finding of findings) counts[finding.severity] += 1;

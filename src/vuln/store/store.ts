@@ -12,7 +12,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { PortcullisError } from '../../core/index.ts';
 import { normalizePackageName } from '../match/index.ts';
 import type { Advisory, AdvisoryLookup, AffectedPackage } from '../model.ts';
-import { AffectedCache } from './affected-cache.ts';
+import { LookupCache } from './lookup-cache.ts';
 import { openImportRun, type ImportRun } from './import-run.ts';
 import { mergeAdvisories } from './merge.ts';
 import { migrate, schemaVersionOf } from './schema.ts';
@@ -123,7 +123,7 @@ export function openAdvisoryStore(path: string, options: OpenOptions = {}): Advi
       LIMIT ${MAX_ALIAS_GROUP}
     )
     SELECT id FROM grp ORDER BY id`);
-  const cache = new AffectedCache(CACHED_PACKAGES);
+  const cache = new LookupCache(CACHED_PACKAGES);
   let inRun = false;
   let closed = false;
 
@@ -132,19 +132,21 @@ export function openAdvisoryStore(path: string, options: OpenOptions = {}): Advi
     affected(ecosystem: string, name: string): AffectedPackage[] {
       const normalized = normalizePackageName(ecosystem, name);
       const key = `${ecosystem}\u0000${normalized}`;
-      const cached = cache.get(key);
-      if (cached) return cached;
-      const rows = affectedStatement.all(ecosystem, normalized) as Array<{ data: string }>;
-      return cache.set(key, rows.map((row) => JSON.parse(row.data) as AffectedPackage));
+      const cached = cache.affected.get(key) ?? cache.affected.set(key, (affectedStatement.all(ecosystem, normalized) as Array<{ data: string }>).map((row) => JSON.parse(row.data) as AffectedPackage));
+      return cached.slice();
     },
     advisory(id: string): Advisory | undefined {
-      const rows = advisoryStatement.all(id) as Array<{ data: string }>;
-      const copies = rows.map((row) => JSON.parse(row.data) as Advisory);
-      // The longest copy is the most informative (OSV text over a secdb line); the others add their lists.
-      return copies.length === 0 ? undefined : copies.reduce(mergeAdvisories);
+      let cached = cache.advisories.get(id);
+      if (cached === undefined) {
+        const copies = (advisoryStatement.all(id) as Array<{ data: string }>).map((row) => JSON.parse(row.data) as Advisory);
+        // The longest copy is the most informative (OSV text over a secdb line); the others add their lists.
+        cached = cache.advisories.set(id, copies.length === 0 ? null : copies.reduce(mergeAdvisories));
+      }
+      return cached ?? undefined;
     },
     aliasGroup(id: string): string[] {
-      return (aliasStatement.all(id) as Array<{ id: string }>).map((row) => row.id);
+      const cached = cache.aliasGroups.get(id) ?? cache.aliasGroups.set(id, (aliasStatement.all(id) as Array<{ id: string }>).map((row) => row.id));
+      return cached.slice();
     },
     status(): StoreStatus {
       const sources = (prepared('SELECT * FROM sources ORDER BY name').all() as Array<Record<string, string | number>>).map(

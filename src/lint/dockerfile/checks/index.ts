@@ -12,7 +12,7 @@ import { secretInDockerfile } from './secrets.ts';
 import { cdInRun, pipeToShell, sudo, verificationDisabled, worldWritableChmod } from './shell-habits.ts';
 
 export type { CheckContext, DockerfileCheck, DockerfileLintOptions, Hit } from './check.ts';
-export { normaliseAllowedRegistry } from './base-image.ts';
+
 
 export const DOCKERFILE_CHECKS: readonly DockerfileCheck[] = [
   unpinnedTag,

@@ -5,7 +5,7 @@
  * Secrets are shown redacted, as everywhere in Portcullis.
  */
 // The secret scanner's engine is used directly: its public surface scans images, not texts.
-import { type CompiledRules, compileRules, scanText } from '../../../secrets/engine.ts';
+import { type CompiledRules, compileRules, scanText } from '../../../secrets/index.ts';
 import { EMPTY_ALLOW_LIST, redact, selectRules } from '../../../secrets/index.ts';
 import type { Instruction } from '../model.ts';
 import type { DockerfileCheck, Hit } from './check.ts';

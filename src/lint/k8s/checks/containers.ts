@@ -4,7 +4,7 @@
  */
 import { parseReference, type Reference } from '../../../core/index.ts';
 // One registry allow-list rule for base images and pod images alike.
-import { isAllowed } from '../../dockerfile/checks/base-image.ts';
+import { isAllowed } from '../../registries.ts';
 import { kubernetesCheck, type K8sCheck } from './check.ts';
 import { describeContainer, eachContainer } from './walk.ts';
 

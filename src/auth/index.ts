@@ -1,0 +1,20 @@
+/** Access control for the Portcullis registry: the module's public surface. */
+export type { AccessEntry, AccessRequest, Action, MemberRecord, Principal, ProjectRecord, ProjectRole, RobotRecord, RobotScope, UserRecord } from './types.ts';
+export { ACTIONS, PROJECT_ROLES, ROBOT_PREFIX } from './types.ts';
+export type { AuthStore, StoredSigningKey } from './store.ts';
+export { SqliteAuthStore, openSqliteAuthStore } from './sqlite-store.ts';
+export { AUTH_SCHEMA_VERSION } from './schema.ts';
+export { hashPassword, verifyPassword, generatePassword } from './password.ts';
+export { IpAllowlist, parseCidr } from './cidr.ts';
+export { parseScope, parseScopes, formatScope } from './scope.ts';
+export { ROLE_ACTIONS, allowedActions, projectOf } from './authorize.ts';
+export { bearerChallenge, basicChallenge, unauthorizedBody } from './challenge.ts';
+export { parseAuthorization, type Credentials } from './credentials.ts';
+export { loadOrCreateServerSecret, loadOrCreateSigningKey, type SigningKey } from './keys.ts';
+export { issueToken, verifyToken, CLOCK_SKEW_SECONDS } from './tokens.ts';
+export type { AuditAction, AuditEvent, AuditRecord } from './audit-record.ts';
+export { appendAudit, verifyAuditChain, type AuditVerification } from './audit.ts';
+export { createUser, updateUser, deleteUser, createRobot, revokeRobot, deleteRobot, putProject, setMember, parseRobotScopes, type Actor, type NewRobot } from './accounts.ts';
+export { ensureInitialAdmin, ADMIN_PASSWORD_ENV, type BootstrapResult } from './bootstrap.ts';
+export { AuthService, loginName, type AuthServiceOptions, type TokenResponse } from './service.ts';
+export { registerTokenRoute, authenticateRequest, replyUnauthorized, replyDenied, type TokenRouteDeps } from './token-route.ts';

@@ -1,0 +1,50 @@
+/**
+ * build(opts): the HTTP application of `portcullis serve`, assembled but not listening (the caller
+ * listens, or tests call inject()). It serves the OCI distribution API over a RegistryService and
+ * answers every error in the spec's JSON form through the one error-code table.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { type Logger, silentLogger } from '../core/index.ts';
+import { RegistryError, type RegistryService } from '../registry/index.ts';
+import type { Authorize } from './authorize.ts';
+import { ERROR_CODES, errorBody } from './error-codes.ts';
+import { logRequests } from './request-log.ts';
+import { registerDistributionRoutes } from './routes/distribution.ts';
+
+export interface BuildOptions {
+  registry: RegistryService;
+  /** Access control for every /v2/ request; pass `allowAll` to run without any (tests). */
+  authorize: Authorize;
+  logger?: Logger;
+}
+
+/** Fastify's own request errors (malformed headers, aborted bodies) in the spec's vocabulary. */
+function toRegistryError(error: unknown, logger: Logger): RegistryError {
+  if (error instanceof RegistryError) return error;
+  const fastifyError = error as Partial<FastifyError>;
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    return new RegistryError('UNSUPPORTED', fastifyError.message ?? 'bad request', { cause: error });
+  }
+  logger.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return new RegistryError('UNKNOWN', 'internal error', { cause: error });
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: RegistryError): FastifyReply {
+  const info = ERROR_CODES[error.registryCode];
+  reply.code(info.status).headers(error.headers);
+  if (request.method === 'HEAD') return reply.send();
+  return reply.type('application/json').send(errorBody(error.registryCode, error.message || info.message, error.detail));
+}
+
+export function build(options: BuildOptions): FastifyInstance {
+  const logger = options.logger ?? silentLogger;
+  const app = Fastify({ logger: false, exposeHeadRoutes: false, return503OnClosing: true });
+  // Bodies stay unread streams: uploads are streamed to disk, manifests read with a size limit.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+  logRequests(app, logger);
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, toRegistryError(error, logger)));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new RegistryError('NAME_UNKNOWN', 'no such endpoint')));
+  registerDistributionRoutes(app, options.registry, options.authorize);
+  return app;
+}

@@ -1,0 +1,104 @@
+/** Blob endpoints: GET/HEAD/DELETE /v2/<name>/blobs/<digest> and the upload endpoints under blobs/uploads/. */
+import { checkDigest, receivedRange, RegistryError } from '../../registry/index.ts';
+import { isUploadId } from '../../storage/index.ts';
+import type { HandlerContext } from './context.ts';
+import { bodyStream, byteRange, chunkHeaders, hasBody } from './http.ts';
+
+function blobLocation(name: string, digest: string): string {
+  return `/v2/${name}/blobs/${digest}`;
+}
+
+function uploadLocation(name: string, id: string): string {
+  return `/v2/${name}/blobs/uploads/${id}`;
+}
+
+export async function getBlob(context: HandlerContext, name: string, digest: string): Promise<void> {
+  const { request, reply, registry } = context;
+  checkDigest(digest, 'BLOB_UNKNOWN');
+  const size = await registry.statBlob(name, digest);
+  reply.header('docker-content-digest', digest).header('accept-ranges', 'bytes').type('application/octet-stream');
+  if (request.method === 'HEAD') {
+    reply.header('content-length', size).code(200).send();
+    return;
+  }
+  const range = byteRange(request, size);
+  const blob = await registry.readBlob(name, digest, range);
+  if (range !== undefined) {
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+  } else {
+    reply.code(200).header('content-length', size);
+  }
+  return reply.send(blob.stream);
+}
+
+export async function deleteBlob({ reply, registry }: HandlerContext, name: string, digest: string): Promise<void> {
+  await registry.deleteBlob(name, checkDigest(digest, 'BLOB_UNKNOWN'));
+  reply.code(202).header('content-length', 0).send();
+}
+
+function acceptedUpload({ reply }: HandlerContext, name: string, id: string, size: number, status = 202): void {
+  reply.code(status).header('location', uploadLocation(name, id)).header('range', receivedRange(size)).header('docker-upload-uuid', id).header('content-length', 0).send();
+}
+
+function createdBlob({ reply }: HandlerContext, name: string, digest: string): void {
+  reply.code(201).header('location', blobLocation(name, digest)).header('docker-content-digest', digest).header('content-length', 0).send();
+}
+
+/** POST /v2/<name>/blobs/uploads/: mount, monolithic upload, or the start of a chunked one. */
+export async function startUpload(context: HandlerContext, name: string): Promise<void> {
+  const { request, registry, query, authorize } = context;
+  const mount = query.get('mount');
+  const digest = query.get('digest');
+  if (mount !== null) {
+    checkDigest(mount);
+    const from = query.get('from');
+    if (from !== null && from !== name) {
+      await authorize(request, { repository: from, actions: ['pull'] });
+      if (await registry.uploads.mount(name, mount, from)) return createdBlob(context, name, mount);
+    }
+  }
+  const upload = await registry.uploads.start(name);
+  if (digest !== null) {
+    checkDigest(digest);
+    await registry.uploads.complete(name, upload.id, digest, { body: bodyStream(request), headers: chunkHeaders(request) });
+    return createdBlob(context, name, digest);
+  }
+  acceptedUpload(context, name, upload.id, 0);
+}
+
+function checkUploadId(id: string): string {
+  if (!isUploadId(id)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'unknown upload id');
+  return id;
+}
+
+export async function uploadStatus(context: HandlerContext, name: string, id: string): Promise<void> {
+  const progress = await context.registry.uploads.status(name, checkUploadId(id));
+  acceptedUpload(context, name, id, progress.size, 204);
+}
+
+export async function appendChunk(context: HandlerContext, name: string, id: string): Promise<void> {
+  checkUploadId(id);
+  try {
+    const progress = await context.registry.uploads.append(name, id, bodyStream(context.request), chunkHeaders(context.request));
+    acceptedUpload(context, name, id, progress.size);
+  } catch (error) {
+    // A 416 tells the client where to resume: Location and Range of what was received.
+    if (error instanceof RegistryError && error.registryCode === 'RANGE_INVALID') error.headers.location = uploadLocation(name, id);
+    throw error;
+  }
+}
+
+export async function completeUpload(context: HandlerContext, name: string, id: string): Promise<void> {
+  checkUploadId(id);
+  const digest = context.query.get('digest');
+  if (digest === null) throw new RegistryError('DIGEST_INVALID', 'the digest query parameter is required to complete an upload');
+  checkDigest(digest);
+  const last = hasBody(context.request) ? { body: bodyStream(context.request), headers: chunkHeaders(context.request) } : undefined;
+  await context.registry.uploads.complete(name, id, digest, last);
+  createdBlob(context, name, digest);
+}
+
+export async function cancelUpload(context: HandlerContext, name: string, id: string): Promise<void> {
+  await context.registry.uploads.cancel(name, checkUploadId(id));
+  context.reply.code(204).header('content-length', 0).send();
+}

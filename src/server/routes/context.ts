@@ -1,0 +1,14 @@
+/** What a /v2/ endpoint handler is given. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RegistryService } from '../../registry/index.ts';
+import type { Authorize } from '../authorize.ts';
+
+export interface HandlerContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  registry: RegistryService;
+  authorize: Authorize;
+  query: URLSearchParams;
+}
+
+export const API_VERSION_HEADER = 'docker-distribution-api-version';
