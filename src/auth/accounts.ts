@@ -41,7 +41,9 @@ export async function updateUser(store: AuthStore, actor: Actor, name: string, c
   if (user === undefined) throw new PortcullisError('NOT_FOUND', `no user ${JSON.stringify(name)}`);
   const passwordHash = change.password === undefined ? user.passwordHash : await hashPassword(change.password);
   store.updateUser({ ...user, passwordHash, admin: change.admin ?? user.admin, disabled: change.disabled ?? user.disabled });
-  const detail = { passwordChanged: change.password !== undefined, admin: change.admin ?? user.admin, disabled: change.disabled ?? user.disabled };
+  // Names the changed fields only: the detail guard refuses anything that could carry the password.
+  const changed = (Object.keys(change) as (keyof typeof change)[]).filter((field) => change[field] !== undefined).join(' ');
+  const detail = { changed, admin: change.admin ?? user.admin, disabled: change.disabled ?? user.disabled };
   appendAudit(store, { actor: actor.name, action: 'user.update', target: name, ip: actor.ip, outcome: 'ok', detail });
 }
 

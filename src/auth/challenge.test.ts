@@ -23,4 +23,9 @@ describe('WWW-Authenticate challenges', () => {
     assert.deepEqual(parseChallenges(bearerChallenge('https://h/token', 's'), 'test'), [{ scheme: 'bearer', params: { realm: 'https://h/token', service: 's' } }]);
     assert.deepEqual(parseChallenges(basicChallenge('portcullis'), 'test'), [{ scheme: 'basic', params: { realm: 'portcullis' } }]);
   });
+
+  it('adds the RFC 6750 error when a token was bad or lacked the scope', () => {
+    const header = bearerChallenge('https://h/token', 's', parseScopes(['repository:a/b:push']), 'insufficient_scope');
+    assert.deepEqual(parseChallenges(header, 'test')[0]?.params, { realm: 'https://h/token', service: 's', scope: 'repository:a/b:push', error: 'insufficient_scope' });
+  });
 });

@@ -11,9 +11,13 @@ function quote(value: string): string {
   return `"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`;
 }
 
-export function bearerChallenge(realm: string, service: string, scopes: readonly AccessEntry[] = []): string {
+/** RFC 6750 error codes: a bad or expired token, or a valid one that lacks the scope. */
+export type BearerError = 'invalid_token' | 'insufficient_scope';
+
+export function bearerChallenge(realm: string, service: string, scopes: readonly AccessEntry[] = [], error?: BearerError): string {
   const params = [`realm=${quote(realm)}`, `service=${quote(service)}`];
   if (scopes.length > 0) params.push(`scope=${quote(scopes.map(formatScope).join(' '))}`);
+  if (error !== undefined) params.push(`error=${quote(error)}`);
   return `Bearer ${params.join(',')}`;
 }
 

@@ -8,7 +8,7 @@ import { robotSecretMatches } from './accounts.ts';
 import { appendAudit } from './audit.ts';
 import type { AuditEvent } from './audit-record.ts';
 import { allowedActions, allowedRegistryActions, projectOf } from './authorize.ts';
-import { bearerChallenge } from './challenge.ts';
+import { bearerChallenge, type BearerError } from './challenge.ts';
 import type { Credentials } from './credentials.ts';
 import { loadOrCreateSigningKey, type SigningKey } from './keys.ts';
 import { decoyHash, verifyPassword } from './password.ts';
@@ -68,8 +68,8 @@ export class AuthService {
   }
 
   /** The `WWW-Authenticate` value for a 401 on a registry route. */
-  challenge(scopes: readonly AccessEntry[] = []): string {
-    return bearerChallenge(this.realm, this.service, scopes);
+  challenge(scopes: readonly AccessEntry[] = [], error?: BearerError): string {
+    return bearerChallenge(this.realm, this.service, scopes, error);
   }
 
   audit(event: AuditEvent): void {
@@ -141,6 +141,11 @@ export class AuthService {
     return allowedActions({ principal, request, project: this.store.getProject(project), role });
   }
 
+  /** Registry-wide actions (`registry:catalog:*`) the principal may perform; [] when none. */
+  authorizeRegistry(principal: Principal, name: string, actions: readonly string[]): string[] {
+    return allowedRegistryActions(principal, name, actions);
+  }
+
   /** Grants for each requested scope: the permitted subset, entries with no action left dropped. */
   grant(principal: Principal, scopes: readonly AccessEntry[], ip: string): AccessEntry[] {
     const granted: AccessEntry[] = [];
@@ -149,7 +154,7 @@ export class AuthService {
         scope.type === 'repository'
           ? this.authorize(principal, { repository: scope.name, actions: scope.actions, ip })
           : scope.type === 'registry'
-            ? allowedRegistryActions(principal, scope.name, scope.actions)
+            ? this.authorizeRegistry(principal, scope.name, scope.actions)
             : [];
       if (actions.length > 0) granted.push({ type: scope.type, name: scope.name, actions });
     }

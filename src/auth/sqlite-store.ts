@@ -97,6 +97,24 @@ export class SqliteAuthStore implements AuthStore {
     return this.#db.prepare(sql).all(...values) as Row[];
   }
 
+  /**
+   * Runs `work` atomically. A write transaction of its own (IMMEDIATE, so a second process waits
+   * instead of failing to upgrade its lock), or a savepoint when the host database that shares this
+   * connection is already inside a transaction.
+   */
+  #transaction<T>(work: () => T): T {
+    const nested = this.#db.isTransaction;
+    this.#db.exec(nested ? 'SAVEPOINT auth_write' : 'BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      this.#db.exec(nested ? 'RELEASE auth_write' : 'COMMIT');
+      return result;
+    } catch (error) {
+      this.#db.exec(nested ? 'ROLLBACK TO auth_write; RELEASE auth_write' : 'ROLLBACK');
+      throw error;
+    }
+  }
+
   createUser(user: UserRecord): void {
     this.#insert(
       'INSERT INTO auth_users (name, password_hash, admin, disabled, created_at) VALUES (?, ?, ?, ?, ?)',
@@ -191,36 +209,24 @@ export class SqliteAuthStore implements AuthStore {
     );
   }
   insertSigningKey(key: StoredSigningKey): boolean {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
-      const exists = this.#one('SELECT kid FROM auth_signing_keys LIMIT 1') !== undefined;
-      if (!exists) {
-        this.#db
-          .prepare('INSERT INTO auth_signing_keys (kid, created_at, encrypted_private_key, public_jwk) VALUES (?, ?, ?, ?)')
-          .run(key.kid, key.createdAt, key.encryptedPrivateKey, key.publicJwk);
-      }
-      this.#db.exec('COMMIT');
-      return !exists;
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
+    return this.#transaction(() => {
+      if (this.#one('SELECT kid FROM auth_signing_keys LIMIT 1') !== undefined) return false;
+      this.#db
+        .prepare('INSERT INTO auth_signing_keys (kid, created_at, encrypted_private_key, public_jwk) VALUES (?, ?, ?, ?)')
+        .run(key.kid, key.createdAt, key.encryptedPrivateKey, key.publicJwk);
+      return true;
+    });
   }
 
   appendAudit(build: (previous: AuditRecord | undefined) => AuditRecord): AuditRecord {
-    this.#db.exec('BEGIN IMMEDIATE');
-    try {
+    return this.#transaction(() => {
       const last = this.#one('SELECT * FROM auth_audit ORDER BY seq DESC LIMIT 1');
       const record = build(last && toAudit(last));
       this.#db
         .prepare('INSERT INTO auth_audit (seq, at, actor, action, target, ip, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(record.seq, record.at, record.actor, record.action, record.target, record.ip, record.outcome, JSON.stringify(record.detail), record.prevHash, record.hash);
-      this.#db.exec('COMMIT');
       return record;
-    } catch (error) {
-      this.#db.exec('ROLLBACK');
-      throw error;
-    }
+    });
   }
   readAudit(afterSeq: number, limit: number): AuditRecord[] {
     return this.#all('SELECT * FROM auth_audit WHERE seq > ? ORDER BY seq LIMIT ?', afterSeq, limit).map(toAudit);

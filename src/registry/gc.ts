@@ -12,6 +12,8 @@ import type { RegistryContext } from './context.ts';
 export interface GcOptions {
   /** Blobs committed or linked less than this long before the run started are kept (default 1 hour). */
   graceMs?: number;
+  /** Uploads with no new data for this long are abandoned and removed (default 24 hours). */
+  uploadExpiryMs?: number;
   /** Only report what would be deleted. */
   dryRun?: boolean;
 }
@@ -22,9 +24,24 @@ export interface GcReport {
   bytesFreed: number;
   /** Blobs kept. */
   kept: number;
+  /** Abandoned uploads removed (or, in a dry run, that would be). */
+  expiredUploads: string[];
 }
 
 export const DEFAULT_GC_GRACE_MS = 60 * 60 * 1000;
+export const DEFAULT_UPLOAD_EXPIRY_MS = 24 * 60 * 60 * 1000;
+
+/** Removes uploads whose data has not grown for `expiryMs` (clients that gave up or crashed). */
+async function expireUploads(context: RegistryContext, expiryMs: number, dryRun: boolean): Promise<string[]> {
+  const cutoff = context.now() - expiryMs;
+  const expired: string[] = [];
+  for await (const upload of context.blobs.listUploads()) {
+    if (upload.startedAt >= cutoff) continue;
+    if (!dryRun) await context.blobs.cancelUpload(upload.id);
+    expired.push(upload.id);
+  }
+  return expired;
+}
 
 export async function collectGarbage(context: RegistryContext, options: GcOptions = {}): Promise<GcReport> {
   const cutoff = context.now() - (options.graceMs ?? DEFAULT_GC_GRACE_MS);
@@ -35,7 +52,8 @@ export async function collectGarbage(context: RegistryContext, options: GcOption
     if (marked.has(blob.digest) || blob.modifiedAt >= cutoff) kept++;
     else candidates.push({ digest: blob.digest, size: blob.size });
   }
-  const report: GcReport = { deleted: [], bytesFreed: 0, kept };
+  const expiredUploads = await expireUploads(context, options.uploadExpiryMs ?? DEFAULT_UPLOAD_EXPIRY_MS, options.dryRun === true);
+  const report: GcReport = { deleted: [], bytesFreed: 0, kept, expiredUploads };
   await context.lock.exclusive(async () => {
     for (const candidate of candidates) {
       const current = await context.blobs.stat(candidate.digest);

@@ -38,7 +38,7 @@ export class Manifests {
   }
 
   async put(repository: string, reference: string, bytes: Uint8Array, contentType: string | undefined): Promise<PushResult> {
-    const target = checkReference(reference);
+    const target = checkReference(reference, 'MANIFEST_INVALID');
     const { maxManifestBytes } = this.#context.limits;
     if (bytes.byteLength > maxManifestBytes) {
       throw new RegistryError('MANIFEST_TOO_LARGE', `manifest is ${bytes.byteLength} bytes, over the limit of ${maxManifestBytes}`);
@@ -77,7 +77,7 @@ export class Manifests {
 
   /** The manifest a tag or digest names; MANIFEST_UNKNOWN when there is none. */
   async get(repository: string, reference: string): Promise<ManifestRecord> {
-    const target = checkReference(reference);
+    const target = checkReference(reference, 'MANIFEST_UNKNOWN');
     const digest = 'digest' in target ? target.digest : await this.#context.metadata.resolveTag(repository, target.tag);
     const record = digest === undefined ? undefined : await this.#context.metadata.getManifest(repository, digest);
     if (record === undefined) {
@@ -88,7 +88,7 @@ export class Manifests {
 
   /** Deletes a manifest by digest (with its tags), or only a tag. */
   async delete(repository: string, reference: string): Promise<void> {
-    const target = checkReference(reference);
+    const target = checkReference(reference, 'MANIFEST_UNKNOWN');
     const metadata = this.#context.metadata;
     if ('tag' in target) {
       const digest = await metadata.resolveTag(repository, target.tag);

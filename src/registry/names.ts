@@ -23,11 +23,14 @@ export function checkDigest(value: string, code: 'DIGEST_INVALID' | 'BLOB_UNKNOW
   return value;
 }
 
-/** A manifest reference: a tag or a digest. */
-export function checkReference(value: string): { tag: string } | { digest: string } {
+/**
+ * A manifest reference: a tag or a digest. Anything else names no manifest: MANIFEST_UNKNOWN when
+ * reading or deleting, MANIFEST_INVALID when pushing.
+ */
+export function checkReference(value: string, code: 'MANIFEST_UNKNOWN' | 'MANIFEST_INVALID'): { tag: string } | { digest: string } {
   if (isDigest(value)) return { digest: value };
   if (isTag(value)) return { tag: value };
-  throw new RegistryError('MANIFEST_INVALID', `invalid tag or digest ${shown(value)}`);
+  throw new RegistryError(code, `invalid tag or digest ${shown(value)}`);
 }
 
 /** The `n` query parameter: absent, or a whole number; larger than MAX_PAGE_SIZE is capped. */

@@ -21,6 +21,11 @@ export interface BuildOptions {
 /** Fastify's own request errors (malformed headers, aborted bodies) in the spec's vocabulary. */
 function toRegistryError(error: unknown, logger: Logger): RegistryError {
   if (error instanceof RegistryError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE') {
+    // The client went away mid-body: its upload keeps what arrived, and it may resume.
+    return new RegistryError('BLOB_UPLOAD_INVALID', 'the request body ended early', { cause: error });
+  }
   const fastifyError = error as Partial<FastifyError>;
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
     return new RegistryError('UNSUPPORTED', fastifyError.message ?? 'bad request', { cause: error });

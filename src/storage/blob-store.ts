@@ -20,6 +20,7 @@ export interface UploadState {
   owner: string;
   /** Bytes received so far: the next append must start at this offset. */
   size: number;
+  /** When data last arrived (at the start, the start time): abandoned uploads are expired by it. */
   startedAt: number;
 }
 

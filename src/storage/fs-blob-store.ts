@@ -124,7 +124,7 @@ export class FsBlobStore implements BlobStore {
     if (!isUploadId(id)) throw uploadNotFound(id.slice(0, 80));
     try {
       const [owner, data] = await Promise.all([readFile(this.layout.uploadOwner(id), 'utf8'), stat(this.layout.uploadData(id))]);
-      return { id, owner, size: data.size, startedAt: data.birthtimeMs || data.ctimeMs };
+      return { id, owner, size: data.size, startedAt: data.mtimeMs };
     } catch (error) {
       if (isMissing(error)) throw uploadNotFound(id);
       throw error;

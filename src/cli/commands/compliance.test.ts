@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ComplianceReport } from '../../compliance/index.ts';
+import { vulndata } from '../../vuln/sources/testing.ts';
 
 const CLI = new URL('../../../bin/portcullis.js', import.meta.url).pathname;
 const TESTDATA = join(import.meta.dirname, 'testdata', 'compliance');
@@ -74,6 +75,22 @@ describe('portcullis compliance', () => {
     assert.deepEqual(report.targets.images, [`dir:${rootfs}`]);
   });
 
+  it('fails the vulnerability controls from a real advisory database, and passes them on a clean image', async () => {
+    const db = join(work, 'advisories.db');
+    const imported = spawnSync(process.execPath, [CLI, 'db', 'import', '--db', db, vulndata('ghsa/npm')], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(imported.status, 0, imported.stderr);
+    const vulnerable = join(work, 'vulnerable');
+    await mkdir(join(vulnerable, 'app', 'node_modules', 'lodash'), { recursive: true });
+    await writeFile(join(vulnerable, 'app', 'node_modules', 'lodash', 'package.json'), '{"name":"lodash","version":"4.17.15"}');
+    const failing = json(['--framework', 'nist-800-190', `dir:${vulnerable}`, '--db', db]);
+    assert.equal(failing.status, 1);
+    const vulns = failing.report.controls.find((control) => control.id === '4.1.1');
+    assert.equal(vulns?.status, 'fail');
+    assert.ok(vulns?.evidence.some((item) => item.id === 'CVE-2020-8203' && item.file === 'app/node_modules/lodash/package.json'));
+    const clean = json(['--framework', 'cis-docker', `dir:${rootfs}`, '--db', db]);
+    assert.equal(statusOf(clean.report, '4.4'), 'pass');
+  });
+
   it('splits nist-800-190 targets into manifests (.yaml) and images', () => {
     const { report } = json(['--framework', 'nist-800-190', join(TESTDATA, 'insecure.yaml'), `dir:${rootfs}`, '--db', join(work, 'none.db')]);
     assert.deepEqual(report.targets.manifests, [join(TESTDATA, 'insecure.yaml')]);
@@ -91,6 +108,18 @@ describe('portcullis compliance', () => {
     assert.equal(junit.status, 1);
     assert.equal(junit.stdout, '');
     assert.match(await readFile(output, 'utf8'), /<testcase classname="cis-k8s" name="5\.2\.2 [^"]*">\n {6}<failure /);
+  });
+
+  it('exits 2 on hostile manifests (bad UTF-8, broken YAML) instead of reporting on half the input', async () => {
+    const badUtf8 = join(work, 'bad-utf8.yaml');
+    await writeFile(badUtf8, Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]));
+    const broken = join(work, 'broken.yaml');
+    await writeFile(broken, 'kind: Pod\nmetadata: {name: "x\n');
+    for (const file of [badUtf8, broken]) {
+      const result = run(['--framework', 'cis-k8s', file]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /portcullis compliance: .*(UTF-8|YAML)/i);
+    }
   });
 
   it('exits 2 for usage and input errors', () => {

@@ -16,6 +16,7 @@ import {
   sourcesNeeded,
   type ComplianceEvidence,
   type ComplianceReport,
+  type EvidenceSource,
 } from '../../compliance/index.ts';
 import type { Logger } from '../../core/index.ts';
 import type { ReadImageOptions } from '../../image/types.ts';
@@ -120,7 +121,6 @@ export async function complianceCommand(args: string[]): Promise<number> {
     trustedRegistries: values['trusted-registries'] === undefined ? [] : parseAllowedRegistries(values['trusted-registries']),
     logger,
   });
-  for (const warning of evidence.warnings ?? []) logger.warn(warning);
   const report = buildComplianceReport({ framework, evidence, toolVersion: PORTCULLIS_VERSION });
   await writeReport(render(format, report, !values.output && process.stdout.isTTY === true), values.output);
   return complianceExitCode(report);
@@ -140,7 +140,7 @@ function render(format: (typeof FORMATS)[number], report: ComplianceReport, colo
 }
 
 interface GatherOptions {
-  needed: Set<string>;
+  needed: Set<EvidenceSource>;
   targets: Targets;
   dockerfiles: string[];
   databasePath: string;
@@ -152,8 +152,8 @@ interface GatherOptions {
 /** Runs only what the framework's controls can use, over the inputs of the kind each reads. */
 async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidence> {
   const { needed, targets, logger } = options;
-  const evidence: ComplianceEvidence = { lint: [], secrets: [], vulnerabilities: [], unavailable: {}, warnings: [] };
-  const warnings = evidence.warnings ?? [];
+  const warnings: string[] = [];
+  const evidence: ComplianceEvidence = { lint: [], secrets: [], vulnerabilities: [], unavailable: {}, warnings };
   if (needed.has('dockerfile-lint') && options.dockerfiles.length > 0) {
     const report = lintDockerfiles(await readDockerfiles(options.dockerfiles), { allowedRegistries: options.trustedRegistries });
     warnings.push(...report.warnings.map((warning) => `${warning.file}: ${warning.message}`));
@@ -175,11 +175,8 @@ async function gatherEvidence(options: GatherOptions): Promise<ComplianceEvidenc
     }
   }
   if (needed.has('vulnerabilities')) {
-    if (existsSync(options.databasePath)) {
-      evidence.vulnerabilities.push(...(await scanVulnerabilities(targets.images, options, warnings)));
-    } else if (evidence.unavailable) {
-      evidence.unavailable.vulnerabilities = `no advisory database at ${options.databasePath}: run 'portcullis db update' or 'portcullis db import PATH', or pass --db`;
-    }
+    if (existsSync(options.databasePath)) evidence.vulnerabilities.push(...(await scanVulnerabilities(targets.images, options, warnings)));
+    else evidence.unavailable = { vulnerabilities: `no advisory database at ${options.databasePath}: run 'portcullis db update' or 'portcullis db import PATH', or pass --db` };
   }
   return evidence;
 }

@@ -10,6 +10,8 @@ const BIN = new URL('../../../bin/portcullis.js', import.meta.url).pathname;
 const TESTDATA = new URL('../../lint/dockerfile/testdata/', import.meta.url).pathname;
 const INSECURE = join(TESTDATA, 'insecure', 'Dockerfile');
 const CLEAN = join(TESTDATA, 'clean', 'Dockerfile');
+const RULES_DIR = join(TESTDATA, 'custom-rules');
+const RULES = join(RULES_DIR, 'rules.yaml');
 
 /** Runs the real CLI in a child process, so arguments, stdin, stdout and the exit code are real. */
 function portcullis(args: string[], stdin = ''): { status: number | null; stdout: string; stderr: string } {
@@ -90,6 +92,60 @@ describe('portcullis lint dockerfile', () => {
       assert.equal(result.stdout, '');
     }
     await assert.rejects(readFile(output), 'no report file after a failure');
+  });
+
+  it('runs custom rules with --rules: a finding at its line on a bad file, none on a good one', () => {
+    const bad = portcullis(['lint', 'dockerfile', join(RULES_DIR, 'untrusted.Dockerfile'), '--rules', RULES, '--format', 'json', '--fail-on', 'high']);
+    assert.equal(bad.status, 1, bad.stderr);
+    const report = JSON.parse(bad.stdout) as { checks: Array<{ id: string }>; findings: Array<{ checkId: string; line: number; suppressed?: { reason: string } }> };
+    const custom = report.findings.filter((finding) => !finding.checkId.startsWith('PC-'));
+    assert.deepEqual(custom.map((finding) => [finding.checkId, finding.line, finding.suppressed?.reason]), [
+      ['acme-df-002', 2, undefined],
+      ['ACME-DF-001', 3, undefined],
+      ['ACME-DF-001', 7, 'mirrored by the build farm, see ADR-7'],
+    ]);
+    assert.deepEqual(report.checks.map((check) => check.id).filter((id) => !id.startsWith('PC-')), ['ACME-DF-001', 'acme-df-002']);
+
+    const good = portcullis(['lint', 'dockerfile', join(RULES_DIR, 'trusted.Dockerfile'), '--rules', RULES, '--format', 'sarif']);
+    assert.equal(good.status, 0, good.stderr);
+    assert.deepEqual(sarifSchemaErrors(good.stdout), []);
+    const log = JSON.parse(good.stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string }> }> };
+    assert.ok(log.runs[0]?.tool.driver.rules.some((rule) => rule.id === 'ACME-DF-001'), 'the rule is listed as a check that passed');
+    assert.deepEqual(log.runs[0]?.results.filter((result) => !result.ruleId.startsWith('PC-')), []);
+  });
+
+  it('refuses a rules file with a broken CEL expression: exit 2 naming the rule and position, no report', async () => {
+    const output = join(directory, 'never-rules.json');
+    const result = portcullis(['lint', 'dockerfile', CLEAN, '--rules', join(RULES_DIR, 'broken.yaml'), '--output', output]);
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /broken\.yaml:7: rule ACME-DF-BROKEN: CEL syntax error: .* at expression line 1 column \d+/);
+    assert.equal(result.stdout, '');
+    await assert.rejects(readFile(output), 'no report file after a failure');
+    const missing = portcullis(['lint', 'dockerfile', CLEAN, '--rules', join(directory, 'missing.yaml')]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /missing\.yaml: cannot read/);
+  });
+
+  it('runs rule unit tests with --rules and --test, exiting 1 when a case fails', async () => {
+    const passing = portcullis(['lint', 'dockerfile', '--rules', RULES, '--test', join(RULES_DIR, 'rules.test.yaml')]);
+    assert.equal(passing.status, 0, passing.stdout + passing.stderr);
+    assert.match(passing.stdout, /^PASS {2}a Docker Hub base image and no USER$/m);
+    assert.match(passing.stdout, /3 passed, 0 failed\n$/);
+
+    const tests = join(directory, 'failing.test.yaml');
+    await writeFile(tests, `tests:\n- name: trusted file has no findings\n  file: ${join(RULES_DIR, 'trusted.Dockerfile')}\n  expect: [ACME-DF-001]\n`);
+    const failing = portcullis(['lint', 'dockerfile', '--rules', RULES, '--test', tests]);
+    assert.equal(failing.status, 1, failing.stderr);
+    assert.match(failing.stdout, /FAIL {2}trusted file has no findings\n {8}expected \[ACME-DF-001\], got \[\]/);
+
+    for (const [args, message] of [
+      [['--test', tests], /--test needs --rules/],
+      [['--rules', RULES, '--test', tests, CLEAN], /--test takes no input arguments/],
+    ] as Array<[string[], RegExp]>) {
+      const result = portcullis(['lint', 'dockerfile', ...args]);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
   });
 
   it('routes lint kinds and shows help', () => {

@@ -1,12 +1,10 @@
 /**
  * `portcullis lint KIND ...`: configuration checks. `lint dockerfile FILE...` is here; `lint k8s`
- * lives in lint-k8s.ts and loads only when it runs.
+ * lives in lint-k8s.ts and loads only when it runs. What both share is in lint-shared.ts.
  */
-import type { DockerfileLintOptions } from '../../lint/dockerfile/index.ts';
-import type { Severity } from '../../vuln/model.ts';
-import { GLOBAL_OPTIONS, GLOBAL_OPTIONS_HELP, choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
-import { writeReport } from '../output.ts';
-import { PORTCULLIS_VERSION } from '../version.ts';
+import { type LintDockerfileOptions, lintDockerfiles, loadDockerfileConfig, parseAllowedRegistries, readDockerfiles } from '../../lint/dockerfile/index.ts';
+import { GLOBAL_OPTIONS, GLOBAL_OPTIONS_HELP, parseCommandLine, usageError } from '../args.ts';
+import { LINT_COMMON_OPTIONS, LINT_REPORT_OPTIONS_HELP, LINT_RULES_OPTIONS_HELP, runLintCommand } from './lint-shared.ts';
 
 export const LINT_HELP = `Usage: portcullis lint KIND ... [options]
 
@@ -19,18 +17,18 @@ Kinds:
 Run 'portcullis lint KIND --help' for the options of each.`;
 
 export const LINT_DOCKERFILE_HELP = `Usage: portcullis lint dockerfile FILE... [options]
+       portcullis lint dockerfile --rules FILE --test TESTS
 
 Checks Dockerfiles for insecure or fragile instructions: unpinned or untrusted base images, root
 users, secrets, remote ADD, downloads piped into shells, package manager hygiene and more. Every
 check is listed in docs/checks/dockerfile.md. FILE '-' reads a Dockerfile from stdin.
 
 Options:
-  -f, --format FORMAT            table (default), json, sarif (SARIF 2.1.0), junit
-      --fail-on SEVERITY         exit 1 when an unsuppressed finding is at or above low, medium,
-                                 high or critical
+${LINT_REPORT_OPTIONS_HELP}
       --allowed-registries LIST  comma-separated registries, optionally with a repository prefix,
                                  base images must come from (ghcr.io/acme,docker.io/library)
       --config FILE              lint configuration file (YAML or JSON, docs/commands/lint-dockerfile.md)
+${LINT_RULES_OPTIONS_HELP}
 
 Ignore a finding with a comment on the line above its instruction (or, for the whole file, at the
 top of the file followed by a blank line); the reason is required:
@@ -38,11 +36,8 @@ top of the file followed by a blank line); the reason is required:
 
 ${GLOBAL_OPTIONS_HELP}`;
 
-const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
-const FAIL_ON = ['low', 'medium', 'high', 'critical'] as const;
-
 const LINT_DOCKERFILE_OPTIONS = {
-  'fail-on': { type: 'string' },
+  ...LINT_COMMON_OPTIONS,
   'allowed-registries': { type: 'string' },
   config: { type: 'string' },
 } as const;
@@ -70,29 +65,20 @@ export async function lintDockerfileCommand(args: string[]): Promise<number> {
     process.stdout.write(`${LINT_DOCKERFILE_HELP}\n`);
     return 0;
   }
-  if (positionals.length === 0) throw usageError('lint dockerfile needs at least one FILE (or - for stdin)');
-  const format = choice('format', values.format, FORMATS, 'table');
-  const failOnWord = values['fail-on'] === undefined ? undefined : choice('fail-on', values['fail-on'].toLowerCase(), FAIL_ON, 'critical');
-  const failOn = failOnWord === undefined ? undefined : (failOnWord.toUpperCase() as Severity);
-  const logger = loggerFor(values);
-
-  const { formatLintJson, formatLintJunit, formatLintSarif, formatLintTable, lintExitCode } = await import('../../lint/report/index.ts');
-  const { lintDockerfiles, loadDockerfileConfig, parseAllowedRegistries, readDockerfiles } = await import('../../lint/dockerfile/index.ts');
-  const options: DockerfileLintOptions = values.config === undefined ? {} : await loadDockerfileConfig(values.config);
-  // The command line wins over the configuration file.
-  if (values['allowed-registries'] !== undefined) options.allowedRegistries = parseAllowedRegistries(values['allowed-registries']);
-
-  const report = lintDockerfiles(await readDockerfiles(positionals), options);
-  // The table lists warnings itself; the machine formats carry them too, but people watch stderr.
-  if (format !== 'table') for (const warning of report.warnings) logger.warn(`${warning.file}: ${warning.message}`);
-  const text =
-    format === 'json'
-      ? formatLintJson(report)
-      : format === 'sarif'
-        ? formatLintSarif(report, { toolVersion: PORTCULLIS_VERSION })
-        : format === 'junit'
-          ? formatLintJunit(report, failOn === undefined ? {} : { failOn })
-          : formatLintTable(report, { color: !values.output && process.stdout.isTTY === true, width: process.stdout.columns ?? 120 });
-  await writeReport(text, values.output);
-  return lintExitCode(report, failOn);
+  // Checked before any file is read, so a bad option fails fast.
+  const allowedRegistries = values['allowed-registries'] === undefined ? undefined : parseAllowedRegistries(values['allowed-registries']);
+  return runLintCommand(
+    {
+      kind: 'dockerfile',
+      missingInputs: 'lint dockerfile needs at least one FILE (or - for stdin)',
+      lint: async (files, customRules) => {
+        const options: LintDockerfileOptions = values.config === undefined ? {} : await loadDockerfileConfig(values.config);
+        // The command line wins over the configuration file.
+        if (allowedRegistries !== undefined) options.allowedRegistries = allowedRegistries;
+        return lintDockerfiles(await readDockerfiles(files), { ...options, customRules });
+      },
+    },
+    values,
+    positionals,
+  );
 }

@@ -6,8 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry } from '../../registry/index.ts';
 import { allowAll, build } from '../../server/index.ts';
-import { createLogger } from '../../core/index.ts';
-import { parseCommandLine, usageError } from '../args.ts';
+import { loggerFor, parseCommandLine, usageError } from '../args.ts';
 
 export const SERVE_HELP = `Usage: portcullis serve [options]
 
@@ -57,7 +56,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (positionals.length > 0) throw usageError(`serve takes no arguments, got ${positionals.join(' ')}`);
   const { host, port } = parseListen(values.listen ?? DEFAULT_LISTEN);
   const dataDir = values.data ?? defaultDataDir();
-  const logger = createLogger(values.debug ? 'debug' : values.quiet ? 'error' : 'warn');
+  const logger = loggerFor(values);
 
   const registry = await openRegistry({ dataDir });
   const app = build({ registry, authorize: allowAll, logger });

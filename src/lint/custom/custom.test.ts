@@ -151,6 +151,23 @@ describe('rule unit tests', () => {
     assert.match(text, /0 passed, 2 failed\n$/);
   });
 
+  it('runs Dockerfile cases through the Dockerfile rules, inline ignores included', async () => {
+    const directory = join(import.meta.dirname, '..', 'dockerfile', 'testdata', 'custom-rules');
+    const rules = loadCustomRules('rules.yaml', await readFile(join(directory, 'rules.yaml'), 'utf8'));
+    const path = join(directory, 'rules.test.yaml');
+    const results = runRuleTests(rules, await loadRuleTests(path, await readFile(path, 'utf8')), 'dockerfile');
+    assert.deepEqual(results.map((result) => [result.name, result.passed, result.actual]), [
+      ['a Docker Hub base image and no USER', true, ['ACME-DF-001', 'acme-df-002']],
+      ['an ignored base image still needs a USER', true, ['acme-df-002']],
+      ['trusted multi-stage build', true, []],
+    ]);
+
+    const failing = await loadRuleTests(path, 'tests:\n- {name: missed, input: "FROM node:22\\nUSER 1\\n", expect: []}\n- {name: not a Dockerfile, input: "kind: Pod\\n", expect: []}\n');
+    const failed = runRuleTests(rules, failing, 'dockerfile');
+    assert.deepEqual(failed.map((result) => [result.name, result.passed, result.actual]), [['missed', false, ['ACME-DF-001']], ['not a Dockerfile', false, []]]);
+    assert.match(failed[1]?.problems.join('\n') ?? '', /no FROM instruction/);
+  });
+
   it('validates the tests file', async () => {
     await assert.rejects(loadRuleTests('t.yaml', 'tests: []\n'), /non-empty top-level 'tests' list/);
     await assert.rejects(loadRuleTests('t.yaml', 'tests:\n- {name: x, expect: [A], input: "a", file: b}\n- {expect: A}\n'), (error: unknown) => {

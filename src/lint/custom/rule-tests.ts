@@ -1,13 +1,16 @@
 /**
- * Rule unit tests: a YAML file of cases, each an input manifest (inline or a file next to the tests
- * file) and the custom rule ids it must produce, no more and no fewer. Used by
- * `portcullis lint k8s --rules FILE --test TESTS`, and reusable by any command that tests policies.
+ * Rule unit tests: a YAML file of cases, each an input (Kubernetes manifests or a Dockerfile, inline
+ * or a file next to the tests file) and the custom rule ids it must produce, no more and no fewer.
+ * Used by `portcullis lint k8s|dockerfile --rules FILE --test TESTS`, and reusable by any command
+ * that tests policies.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { inputError } from '../../core/index.ts';
+import { lintDockerfiles } from '../dockerfile/lint.ts';
 import { lintManifests } from '../k8s/lint.ts';
+import type { LintReport } from '../model.ts';
 import type { CustomRule } from './rules-file.ts';
 
 export interface RuleTestCase {
@@ -51,7 +54,7 @@ export async function loadRuleTests(file: string, text: string): Promise<RuleTes
     if (expect === undefined) problems.push(`${label}: expect must be a list of rule ids (use [] for none)`);
     const hasInput = typeof fields.input === 'string';
     const hasFile = typeof fields.file === 'string';
-    if (hasInput === hasFile) problems.push(`${label}: give exactly one of input (inline YAML) or file (a path next to the tests file)`);
+    if (hasInput === hasFile) problems.push(`${label}: give exactly one of input (inline text) or file (a path next to the tests file)`);
     if (name === undefined || expect === undefined || hasInput === hasFile) continue;
     if (hasInput) {
       cases.push({ name, file, input: fields.input as string, expect });
@@ -69,12 +72,17 @@ export async function loadRuleTests(file: string, text: string): Promise<RuleTes
   return cases;
 }
 
-/** Runs each case through the custom rules only and compares the distinct ids found. */
-export function runRuleTests(rules: readonly CustomRule[], cases: readonly RuleTestCase[]): RuleTestResult[] {
+/**
+ * Runs each case through the custom rules only and compares the distinct ids found. `kind` says what
+ * the inputs are: Kubernetes manifests or Dockerfiles.
+ */
+export function runRuleTests(rules: readonly CustomRule[], cases: readonly RuleTestCase[], kind: LintReport['kind'] = 'kubernetes'): RuleTestResult[] {
+  const options = { customRules: rules, customRulesOnly: true };
   return cases.map((testCase) => {
     const expected = [...new Set(testCase.expect)].sort();
+    const input = { file: testCase.file, text: testCase.input };
     try {
-      const report = lintManifests([{ file: testCase.file, text: testCase.input }], { customRules: rules, customRulesOnly: true });
+      const report = kind === 'dockerfile' ? lintDockerfiles([input], options) : lintManifests([input], options);
       const actual = [...new Set(report.findings.filter((finding) => !finding.suppressed).map((finding) => finding.checkId))].sort();
       const problems = report.warnings.map((warning) => `${warning.file}: ${warning.message}`);
       const passed = problems.length === 0 && actual.length === expected.length && actual.every((id, index) => id === expected[index]);

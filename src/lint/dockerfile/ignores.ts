@@ -3,7 +3,8 @@
  * instruction (in the comment block touching it) the ignore covers that instruction's lines; in the
  * comments at the top of the file, separated from the first instruction by a blank line, it covers
  * the whole file. Ignored findings stay in the report, marked suppressed with the reason; an ignore
- * without a reason is itself a finding (PC-DF-031), so every exception is explained.
+ * without a reason is itself a finding (PC-DF-031), so every exception is explained. Ids match
+ * without regard to case, as custom rule ids may be written in lower case.
  */
 import type { CheckDefinition, LintFinding } from '../model.ts';
 import type { ParsedDockerfile } from './model.ts';
@@ -22,6 +23,7 @@ const NO_REASON = '(no reason given)';
 
 export interface InlineIgnore {
   line: number;
+  /** Known check ids, upper case. */
   ids: string[];
   reason: string;
   /** Lines covered: one instruction's, or every line of the file. */
@@ -37,13 +39,14 @@ export interface ReadIgnores {
 
 export function readIgnores(dockerfile: ParsedDockerfile, file: string, knownIds: ReadonlySet<string>): ReadIgnores {
   const result: ReadIgnores = { ignores: [], findings: [], warnings: [] };
+  const known = new Set([...knownIds].map((id) => id.toUpperCase()));
   const commentLines = new Set(dockerfile.comments.map((comment) => comment.line));
   const firstInstruction = dockerfile.instructions[0]?.line ?? Number.POSITIVE_INFINITY;
   for (const comment of dockerfile.comments) {
     const match = DIRECTIVE.exec(comment.text);
     if (match === null) continue;
     const ids = (match[1] ?? '').split(',').map((id) => id.trim().toUpperCase()).filter((id) => id !== '');
-    const unknown = ids.filter((id) => !knownIds.has(id));
+    const unknown = ids.filter((id) => !known.has(id));
     if (ids.length === 0) result.warnings.push(`line ${comment.line}: portcullis:ignore names no check id`);
     for (const id of unknown) result.warnings.push(`line ${comment.line}: portcullis:ignore names unknown check ${id}`);
     const reason = (match[2] ?? '').trim();
@@ -65,7 +68,7 @@ export function readIgnores(dockerfile: ParsedDockerfile, file: string, knownIds
       result.warnings.push(`line ${comment.line}: portcullis:ignore is not directly above an instruction, so it ignores nothing`);
       continue;
     }
-    result.ignores.push({ line: comment.line, ids: ids.filter((id) => knownIds.has(id)), reason: reason === '' ? NO_REASON : reason, scope });
+    result.ignores.push({ line: comment.line, ids: ids.filter((id) => known.has(id)), reason: reason === '' ? NO_REASON : reason, scope });
   }
   return result;
 }
@@ -74,7 +77,7 @@ export function readIgnores(dockerfile: ParsedDockerfile, file: string, knownIds
 export function applyIgnores(findings: readonly LintFinding[], ignores: readonly InlineIgnore[]): LintFinding[] {
   return findings.map((finding) => {
     const ignore = ignores.find(
-      (each) => each.ids.includes(finding.checkId) && (each.scope === 'file' || (finding.line >= each.scope.from && finding.line <= each.scope.to)),
+      (each) => each.ids.includes(finding.checkId.toUpperCase()) && (each.scope === 'file' || (finding.line >= each.scope.from && finding.line <= each.scope.to)),
     );
     return ignore === undefined ? finding : { ...finding, suppressed: { reason: ignore.reason } };
   });

@@ -36,5 +36,5 @@ export async function listReferrers({ reply, registry, query }: HandlerContext, 
   const artifactType = query.get('artifactType') ?? undefined;
   const { index, filtered } = await registry.manifests.referrers(name, digest, artifactType);
   if (filtered) reply.header('oci-filters-applied', 'artifactType');
-  reply.code(200).type(OCI_INDEX).send(JSON.stringify(index));
+  reply.code(200).type(OCI_INDEX).send(Buffer.from(JSON.stringify(index)));
 }
