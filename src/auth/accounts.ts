@@ -36,18 +36,33 @@ export async function createUser(store: AuthStore, actor: Actor, name: string, p
   appendAudit(store, { actor: actor.name, action: 'user.create', target: name, ip: actor.ip, outcome: 'ok', detail: { admin } });
 }
 
-export async function updateUser(store: AuthStore, actor: Actor, name: string, change: { password?: string; admin?: boolean; disabled?: boolean }): Promise<void> {
+/** Refuses a change that would leave no enabled system admin: nobody could manage the registry again. */
+function keepAnAdmin(store: AuthStore, name: string): void {
+  const others = store.listUsers().filter((user) => user.admin && !user.disabled && user.name !== name);
+  if (others.length === 0) throw new PortcullisError('INPUT', `${JSON.stringify(name)} is the last enabled admin; make another admin first`);
+}
+
+export interface UserChange {
+  password?: string;
+  admin?: boolean;
+  disabled?: boolean;
+}
+
+export async function updateUser(store: AuthStore, actor: Actor, name: string, change: UserChange): Promise<void> {
   const user = store.getUser(name);
   if (user === undefined) throw new PortcullisError('NOT_FOUND', `no user ${JSON.stringify(name)}`);
+  const next = { ...user, admin: change.admin ?? user.admin, disabled: change.disabled ?? user.disabled };
+  if (user.admin && !user.disabled && (!next.admin || next.disabled)) keepAnAdmin(store, name);
   const passwordHash = change.password === undefined ? user.passwordHash : await hashPassword(change.password);
-  store.updateUser({ ...user, passwordHash, admin: change.admin ?? user.admin, disabled: change.disabled ?? user.disabled });
+  store.updateUser({ ...next, passwordHash });
   // Names the changed fields only: the detail guard refuses anything that could carry the password.
-  const changed = (Object.keys(change) as (keyof typeof change)[]).filter((field) => change[field] !== undefined).join(' ');
-  const detail = { changed, admin: change.admin ?? user.admin, disabled: change.disabled ?? user.disabled };
-  appendAudit(store, { actor: actor.name, action: 'user.update', target: name, ip: actor.ip, outcome: 'ok', detail });
+  const changed = (['password', 'admin', 'disabled'] as const).filter((field) => change[field] !== undefined).join(' ');
+  appendAudit(store, { actor: actor.name, action: 'user.update', target: name, ip: actor.ip, outcome: 'ok', detail: { changed, admin: next.admin, disabled: next.disabled } });
 }
 
 export function deleteUser(store: AuthStore, actor: Actor, name: string): void {
+  const user = store.getUser(name);
+  if (user?.admin === true && !user.disabled) keepAnAdmin(store, name);
   if (!store.deleteUser(name)) throw new PortcullisError('NOT_FOUND', `no user ${JSON.stringify(name)}`);
   appendAudit(store, { actor: actor.name, action: 'user.delete', target: name, ip: actor.ip, outcome: 'ok' });
 }

@@ -14,7 +14,7 @@ export { loadOrCreateServerSecret, loadOrCreateSigningKey, type SigningKey } fro
 export { issueToken, verifyToken, CLOCK_SKEW_SECONDS } from './tokens.ts';
 export type { AuditAction, AuditEvent, AuditRecord } from './audit-record.ts';
 export { appendAudit, verifyAuditChain, type AuditVerification } from './audit.ts';
-export { createUser, updateUser, deleteUser, createRobot, revokeRobot, deleteRobot, putProject, setMember, parseRobotScopes, type Actor, type NewRobot } from './accounts.ts';
+export { createUser, updateUser, deleteUser, createRobot, revokeRobot, deleteRobot, putProject, setMember, parseRobotScopes, type Actor, type NewRobot, type UserChange } from './accounts.ts';
 export { ensureInitialAdmin, ADMIN_PASSWORD_ENV, type BootstrapResult } from './bootstrap.ts';
 export { AuthService, loginName, type AuthServiceOptions, type TokenResponse } from './service.ts';
 export { registerTokenRoute, authenticateRequest, replyUnauthorized, replyDenied, type TokenRouteDeps } from './token-route.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PortcullisError } from '../core/index.ts';
-import { createRobot, createUser, putProject, revokeRobot, setMember, updateUser } from './accounts.ts';
+import { createRobot, createUser, deleteUser, putProject, revokeRobot, setMember, updateUser } from './accounts.ts';
 import { openFixture, PASSWORD, ROOT } from './testing/fixture.ts';
 import type { Principal } from './types.ts';
 
@@ -98,6 +98,17 @@ describe('AuthService', () => {
     assert.throws(() => setMember(store, ROOT, 'nope', 'bob', 'guest'), hasCode('NOT_FOUND'));
     assert.throws(() => setMember(store, ROOT, 'team', 'ghost', 'guest'), hasCode('NOT_FOUND'));
     assert.throws(() => setMember(store, ROOT, 'team', 'bob', 'owner' as 'guest'), hasCode('INPUT'));
+  });
+
+  it('never removes, demotes or disables the last enabled admin', async () => {
+    const { store } = await openFixture();
+    await assert.rejects(updateUser(store, ROOT, 'alice', { admin: false }), hasCode('INPUT'));
+    await assert.rejects(updateUser(store, ROOT, 'alice', { disabled: true }), hasCode('INPUT'));
+    assert.throws(() => deleteUser(store, ROOT, 'alice'), hasCode('INPUT'));
+    await updateUser(store, ROOT, 'dave', { admin: true });
+    deleteUser(store, ROOT, 'alice');
+    assert.equal(store.getUser('alice'), undefined);
+    assert.throws(() => deleteUser(store, ROOT, 'nobody'), hasCode('NOT_FOUND'));
   });
 
   it('audits account and policy changes with the actor', async () => {

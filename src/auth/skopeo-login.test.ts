@@ -4,7 +4,7 @@
  * wiring the registry server does; the full registry is tested with real clients in its own tests.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,21 @@ import { isPortcullisError } from '../core/index.ts';
 import { AuthService } from './service.ts';
 import { openFixture, PASSWORD, SERVER_SECRET } from './testing/fixture.ts';
 import { authenticateRequest, registerTokenRoute, replyUnauthorized } from './token-route.ts';
+
+/** Runs skopeo asynchronously so the in-process server keeps answering while it works. */
+function skopeoLogin(authfile: string, host: string, password: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const args = ['login', '--tls-verify=false', '--authfile', authfile, '--username', 'bob', '--password-stdin', host];
+    const child = spawn('skopeo', args, { timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(`${password}\n`);
+  });
+}
 
 describe('skopeo login against the token endpoint', () => {
   it('succeeds with the right password and fails with a wrong one', async () => {
@@ -38,25 +53,17 @@ describe('skopeo login against the token endpoint', () => {
     const dir = await mkdtemp(join(tmpdir(), 'portcullis-auth-login-'));
     try {
       const authfile = join(dir, 'auth.json');
-      const login = (password: string) =>
-        new Promise<ReturnType<typeof spawnSync>>((resolve) => {
-          // Async so the in-process server keeps answering while skopeo runs.
-          import('node:child_process').then(({ execFile }) =>
-            execFile('skopeo', ['login', '--tls-verify=false', '--authfile', authfile, '--username', 'bob', '--password-stdin', host], { timeout: 60_000 }, (error, stdout, stderr) =>
-              resolve({ status: error === null ? 0 : 1, stdout, stderr } as ReturnType<typeof spawnSync>),
-            ).stdin?.end(`${password}\n`),
-          );
-        });
+      const login = (password: string) => skopeoLogin(authfile, host, password);
       const ok = await login(PASSWORD);
-      assert.equal(ok.status, 0, String(ok.stderr));
-      assert.match(String(ok.stdout), /Login Succeeded/);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /Login Succeeded/);
       assert.ok((await readFile(authfile, 'utf8')).includes(host));
       const tokenIssues = store.readAudit(0, 10_000).filter((record) => record.action === 'token.issue' && record.actor === 'bob');
       assert.ok(tokenIssues.length >= 1, 'skopeo fetched a token');
 
       const bad = await login('wrong');
-      assert.notEqual(bad.status, 0);
-      assert.match(String(bad.stderr), /401|unauthorized|invalid/i);
+      assert.notEqual(bad.code, 0);
+      assert.match(bad.stderr, /401|unauthorized|invalid/i);
     } finally {
       await app.close();
       await rm(dir, { recursive: true, force: true });

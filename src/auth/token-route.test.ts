@@ -9,7 +9,7 @@ import { createRobot } from './accounts.ts';
 import { loadOrCreateSigningKey } from './keys.ts';
 import { openFixture, PASSWORD, REALM, ROOT, SERVER_SECRET, SERVICE, type Fixture } from './testing/fixture.ts';
 import { authenticateRequest, registerTokenRoute, replyDenied, replyUnauthorized } from './token-route.ts';
-import { verifyToken } from './tokens.ts';
+import { issueToken, verifyToken } from './tokens.ts';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
@@ -150,6 +150,25 @@ describe('token endpoint', () => {
     assert.equal(json.statusCode, 400);
     const huge = await app.inject(form({ grant_type: 'password', username: 'bob', password: 'x'.repeat(100_000) }));
     assert.equal(huge.statusCode, 413);
+  });
+
+  it('rejects expired, foreign-audience and foreign-issuer tokens on registry routes with invalid_token', async () => {
+    const key = await loadOrCreateSigningKey(fixture.store, SERVER_SECRET);
+    const access = [{ type: 'repository', name: 'team/app', actions: ['pull'] }];
+    const settings = { issuer: 'portcullis', service: SERVICE };
+    const tokens = [
+      (await issueToken(key, settings, 'bob', access, new Date(Date.now() - 3_600_000))).token,
+      (await issueToken(key, { ...settings, service: 'other.registry' }, 'bob', access)).token,
+      (await issueToken(key, { ...settings, issuer: 'elsewhere' }, 'bob', access)).token,
+    ];
+    const fresh = (await issueToken(key, settings, 'bob', access)).token;
+    const accepted = await app.inject({ method: 'GET', url: '/v2/team/app/manifests/latest', headers: { authorization: `Bearer ${fresh}` } });
+    assert.equal(accepted.statusCode, 200, 'the same key and claims pass when nothing is wrong');
+    for (const token of tokens) {
+      const response = await app.inject({ method: 'GET', url: '/v2/team/app/manifests/latest', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.statusCode, 401);
+      assert.equal(parseChallenges(String(response.headers['www-authenticate']), 'test')[0]?.params.error, 'invalid_token');
+    }
   });
 
   it('drives the whole flow over real HTTP: 401 challenge, token, retry with bearer', async () => {

@@ -55,6 +55,13 @@ describe('buildComplianceReport', () => {
     assert.match(vulns.reason ?? '', /vulnerabilities: no advisory database at \/nowhere\.db/);
   });
 
+  it('never passes the vulnerability control without a vulnerability scan, however clean the Dockerfile', () => {
+    const report = build('nist-800-190', { lint: [lintReport('dockerfile', ['PC-DF-011', 'PC-DF-014', 'PC-DF-016'])] });
+    const vulns = control(report, '4.1.1');
+    assert.equal(vulns.status, 'not-evaluated');
+    assert.match(vulns.reason ?? '', /vulnerabilities: no image among the targets/);
+  });
+
   it('still fails a control on a finding when another of its sources is unavailable', () => {
     const report = build('nist-800-190', {
       lint: [lintReport('dockerfile', ['PC-DF-011'], [{ checkId: 'PC-DF-011' }])],

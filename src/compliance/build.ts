@@ -5,8 +5,9 @@
  *
  * Rules, in order: a manual control is manual; a finding from any source that ran fails the
  * control; otherwise a source that applies but could not run (no advisory database, its checks
- * disabled) leaves the control not evaluated; otherwise a control no source covered is not
- * evaluated; otherwise it passes, and its `reason` names any source that did not cover it.
+ * disabled), or a missing decisive source (the vulnerability scan), leaves the control not
+ * evaluated; otherwise a control no source covered is not evaluated; otherwise it passes, and its
+ * `reason` names any source that did not cover it.
  */
 import type { CheckDefinition, LintReport } from '../lint/index.ts';
 import type { ScanReport } from '../scan/report/index.ts';
@@ -36,6 +37,12 @@ const NOT_GIVEN: Record<EvidenceSource, string> = {
   secrets: 'no image among the targets',
   vulnerabilities: 'no image among the targets',
 };
+
+/**
+ * Sources without which a control cannot pass, whatever else covered it: a control about known
+ * vulnerabilities is not met because the Dockerfile pins its packages.
+ */
+const DECISIVE_SOURCES: ReadonlySet<EvidenceSource> = new Set(['vulnerabilities']);
 
 /** The evidence sources a framework's controls can use: what the command has to run. */
 export function sourcesNeeded(framework: Framework): Set<EvidenceSource> {
@@ -76,7 +83,9 @@ function evaluateControl(framework: Framework, control: Control, evidence: Compl
   }
   const unavailable = sources.filter((state) => state.state === 'unavailable');
   const notApplicable = sources.filter((state) => state.state === 'not-applicable');
+  const missingRequired = notApplicable.filter((state) => DECISIVE_SOURCES.has(state.source));
   if (items.length > 0) return { ...base, status: 'fail', sources, evidence: items };
+  if (missingRequired.length > 0) return { ...base, status: 'not-evaluated', reason: describe([...unavailable, ...missingRequired]), sources, evidence: [] };
   if (unavailable.length > 0) return { ...base, status: 'not-evaluated', reason: describe(unavailable), sources, evidence: [] };
   if (notApplicable.length === sources.length) return { ...base, status: 'not-evaluated', reason: describe(notApplicable), sources, evidence: [] };
   return { ...base, status: 'pass', ...(notApplicable.length > 0 && { reason: `not covered: ${describe(notApplicable)}` }), sources, evidence: [] };

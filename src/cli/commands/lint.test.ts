@@ -148,6 +148,20 @@ describe('portcullis lint dockerfile', () => {
     }
   });
 
+  it('shows warnings in a table on stdout, and on stderr when the report goes elsewhere', async () => {
+    const text = 'FROM alpine:3.20\nFOO bar\nUSER 1\n';
+    const table = portcullis(['lint', 'dockerfile', '-'], text);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /^warning: -: line 2: unknown instruction FOO$/m);
+    assert.equal(table.stderr, '');
+    const output = join(directory, 'table.txt');
+    const toFile = portcullis(['lint', 'dockerfile', '-', '--output', output], text);
+    assert.match(toFile.stderr, /-: line 2: unknown instruction FOO/);
+    assert.match(await readFile(output, 'utf8'), /unknown instruction FOO/);
+    assert.equal(portcullis(['lint', 'dockerfile', '-', '--output', output, '--quiet'], text).stderr, '');
+    assert.match(portcullis(['lint', 'dockerfile', '-', '--format', 'json'], text).stderr, /unknown instruction FOO/);
+  });
+
   it('routes lint kinds and shows help', () => {
     assert.equal(portcullis(['lint', 'dockerfile', '--help']).status, 0);
     assert.match(portcullis(['--help']).stdout, /lint KIND/);
