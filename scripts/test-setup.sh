@@ -23,6 +23,7 @@ declare -A TOOLS=(
   [zip]=zip
   [jar]=default-jdk-headless
   [xmllint]=libxml2-utils
+  [wrk]=wrk
 )
 
 # Python module of Debian's own /usr/bin/python3 -> Debian package (reference implementations the

@@ -16,5 +16,6 @@ export type { AuditAction, AuditEvent, AuditRecord } from './audit-record.ts';
 export { appendAudit, verifyAuditChain, type AuditVerification } from './audit.ts';
 export { createUser, updateUser, deleteUser, createRobot, revokeRobot, deleteRobot, putProject, setMember, parseRobotScopes, type Actor, type NewRobot, type UserChange } from './accounts.ts';
 export { ensureInitialAdmin, ADMIN_PASSWORD_ENV, type BootstrapResult } from './bootstrap.ts';
+export { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 export { AuthService, loginName, type AuthServiceOptions, type TokenResponse } from './service.ts';
 export { registerTokenRoute, authenticateRequest, replyUnauthorized, replyDenied, type TokenRouteDeps } from './token-route.ts';

@@ -11,6 +11,7 @@ import { allowedActions, allowedRegistryActions, projectOf } from './authorize.t
 import { bearerChallenge, type BearerError } from './challenge.ts';
 import type { Credentials } from './credentials.ts';
 import { loadOrCreateSigningKey, type SigningKey } from './keys.ts';
+import { LoginThrottle } from './login-throttle.ts';
 import { decoyHash, verifyPassword } from './password.ts';
 import type { AuthStore } from './store.ts';
 import { issueToken, verifyToken, type TokenSettings } from './tokens.ts';
@@ -27,6 +28,8 @@ export interface AuthServiceOptions {
   /** `iss` of tokens; defaults to "portcullis". */
   issuer?: string;
   tokenTtlSeconds?: number;
+  /** Failed-login limits; defaults to 10 failures per name and address in 15 minutes. */
+  throttle?: LoginThrottle;
 }
 
 export interface TokenResponse {
@@ -53,12 +56,14 @@ export class AuthService {
   readonly service: string;
   readonly #key: SigningKey;
   readonly #settings: TokenSettings;
+  readonly #throttle: LoginThrottle;
 
   private constructor(options: AuthServiceOptions, key: SigningKey) {
     this.store = options.store;
     this.realm = options.realm;
     this.service = options.service;
     this.#key = key;
+    this.#throttle = options.throttle ?? new LoginThrottle();
     this.#settings = { issuer: options.issuer ?? 'portcullis', service: options.service, ...(options.tokenTtlSeconds !== undefined && { ttlSeconds: options.tokenTtlSeconds }) };
   }
 
@@ -76,10 +81,23 @@ export class AuthService {
     appendAudit(this.store, event);
   }
 
-  /** Checks a user or robot login; undefined (and an audited failure) when it does not hold. */
+  /**
+   * Checks a user or robot login; undefined (and an audited failure) when it does not hold. A LIMIT
+   * error when this name has failed too often from this address (see login-throttle.ts).
+   */
   async login(username: string, password: string, ip: string): Promise<Principal | undefined> {
+    const waitMs = this.#throttle.retryAfterMs(username, ip);
+    if (waitMs > 0) {
+      this.audit({ actor: username, action: 'login.failed', target: this.service, ip, outcome: 'denied', detail: { reason: 'too many failed logins' } });
+      throw new PortcullisError('LIMIT', `too many failed logins for ${JSON.stringify(username.slice(0, 80))}; retry in ${Math.ceil(waitMs / 1000)} s`);
+    }
     const principal = username.startsWith(ROBOT_PREFIX) ? this.#robotLogin(username.slice(ROBOT_PREFIX.length), password) : await this.#userLogin(username, password);
-    if (principal === undefined) this.audit({ actor: username, action: 'login.failed', target: this.service, ip, outcome: 'failed' });
+    if (principal === undefined) {
+      this.#throttle.recordFailure(username, ip);
+      this.audit({ actor: username, action: 'login.failed', target: this.service, ip, outcome: 'failed' });
+    } else {
+      this.#throttle.recordSuccess(username, ip);
+    }
     return principal;
   }
 

@@ -7,6 +7,8 @@ import { parseTokenResponse } from '../registry-client/authorizer.ts';
 import { parseChallenges } from '../registry-client/www-authenticate.ts';
 import { createRobot } from './accounts.ts';
 import { loadOrCreateSigningKey } from './keys.ts';
+import { LoginThrottle } from './login-throttle.ts';
+import { AuthService } from './service.ts';
 import { openFixture, PASSWORD, REALM, ROOT, SERVER_SECRET, SERVICE, type Fixture } from './testing/fixture.ts';
 import { authenticateRequest, registerTokenRoute, replyDenied, replyUnauthorized } from './token-route.ts';
 import { issueToken, verifyToken } from './tokens.ts';
@@ -102,6 +104,18 @@ describe('token endpoint', () => {
     assert.equal((response.json() as { errors: { code: string }[] }).errors[0]?.code, 'UNAUTHORIZED');
     const last = fixture.store.readAudit(0, 10_000).at(-1);
     assert.deepEqual([last?.actor, last?.action, last?.outcome], ['bob', 'login.failed', 'failed']);
+  });
+
+  it('answers 429 once a name has failed too often from one address', async () => {
+    const throttled = Fastify();
+    const auth = await AuthService.open({ store: fixture.store, serverSecret: SERVER_SECRET, service: SERVICE, realm: REALM, throttle: new LoginThrottle({ maxFailures: 1 }) });
+    registerTokenRoute(throttled, { auth });
+    const attempt = (password: string) => throttled.inject({ method: 'GET', url: tokenUrl(), headers: { authorization: basic('carol', password) } });
+    assert.equal((await attempt('wrong')).statusCode, 401);
+    const locked = await attempt(PASSWORD);
+    assert.equal(locked.statusCode, 429);
+    assert.equal((locked.json() as { errors: { code: string }[] }).errors[0]?.code, 'TOOMANYREQUESTS');
+    await throttled.close();
   });
 
   it('answers malformed credentials with 401, never a crash', async () => {

@@ -74,7 +74,13 @@ async function answer(auth: AuthService, request: FastifyRequest, reply: Fastify
   }
   let principal: Principal = { kind: 'anonymous' };
   if (credentials.scheme === 'basic') {
-    const found = await auth.login(credentials.username, credentials.password, request.ip);
+    let found: Principal | undefined;
+    try {
+      found = await auth.login(credentials.username, credentials.password, request.ip);
+    } catch (error) {
+      if (!isPortcullisError(error) || error.code !== 'LIMIT') throw error;
+      return reply.code(429).send(errorBody('TOOMANYREQUESTS', error.message));
+    }
     if (found === undefined) return unauthorized('invalid username or password');
     principal = found;
     auth.audit({ actor: loginName(found), action: 'login.ok', target: auth.service, ip: request.ip, outcome: 'ok' });
@@ -103,7 +109,8 @@ export function registerTokenRoute(app: FastifyInstance, deps: TokenRouteDeps): 
 
 /**
  * Who sent a registry request (see AuthService.authenticate). Throws an AUTH PortcullisError for bad
- * credentials or tokens; the caller answers with replyUnauthorized.
+ * credentials or tokens (answer with replyUnauthorized, error "invalid_token") and a LIMIT one while
+ * failed basic logins are throttled (answer 429 TOOMANYREQUESTS).
  */
 export function authenticateRequest(request: FastifyRequest, auth: AuthService): Promise<Principal> {
   return auth.authenticate(parseAuthorization(request.headers.authorization), request.ip);

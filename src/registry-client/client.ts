@@ -1,14 +1,17 @@
 /**
  * Read operations of the OCI distribution API on one registry: manifests (by tag or digest, size
  * bounded, digest verified), blobs (buffered for small JSON, streamed and verified for layers) and
- * tag lists (paginated). Write operations belong beside these, on the same RegistrySession.
+ * tag lists (paginated). Write operations (upload.ts, manifest-push.ts) are reached through the
+ * same client so that one session, with its tokens, serves a whole copy or signing run.
  */
 import type { Readable } from 'node:stream';
 import { DigestVerifier, PortcullisError, digestAlgorithm, inputError, isDigest, isTag, parseDigest, sha256Digest } from '../core/index.ts';
 import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../oci/index.ts';
 import { bodyChunks, readLimited, toReadable, verifiedChunks } from './body.ts';
+import { pushManifest, type PushedManifest } from './manifest-push.ts';
 import { RegistrySession, type RegistrySessionOptions } from './session.ts';
 import { nextPageLink, parseTagPage } from './tags.ts';
+import { pushBlob, type BlobSource, type PushBlobOptions, type PushedBlob } from './upload.ts';
 
 export interface RegistryClientOptions extends RegistrySessionOptions {
   /** Largest manifest or index accepted; default 4 MiB. */
@@ -69,6 +72,32 @@ export class RegistryClient {
     const digest = verifyManifestDigest(bytes, reference, response.headers.get('docker-content-digest'), action);
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     return { bytes, mediaType, digest };
+  }
+
+  /** Whether a manifest exists (HEAD), without downloading it. */
+  async hasManifest(repository: string, reference: string): Promise<boolean> {
+    if (!isDigest(reference) && !isTag(reference)) throw inputError(`invalid manifest reference ${JSON.stringify(reference.slice(0, 100))}`);
+    const response = await this.session.request({
+      method: 'HEAD',
+      repository,
+      actions: PULL,
+      path: `/v2/${repository}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      accept: (status) => status === 200 || status === 404,
+      what: `checking manifest ${reference}`,
+    });
+    await response.body?.cancel().catch(() => {});
+    return response.status === 200;
+  }
+
+  /** PUT a manifest under a tag or its digest; see manifest-push.ts. */
+  pushManifest(repository: string, reference: string, bytes: Buffer, mediaType: string): Promise<PushedManifest> {
+    return pushManifest(this.session, repository, reference, bytes, mediaType);
+  }
+
+  /** Uploads a blob unless the registry has it; see upload.ts. */
+  pushBlob(repository: string, source: BlobSource, options?: PushBlobOptions): Promise<PushedBlob> {
+    return pushBlob(this.session, repository, source, options);
   }
 
   /** A small blob (an image config) read whole; larger than `maxBytes` is a LIMIT error before any download. */

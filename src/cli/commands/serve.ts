@@ -2,11 +2,15 @@
  * `portcullis serve`: runs the registry (OCI distribution API) on HOST:PORT with its data under DIR,
  * until SIGINT or SIGTERM. Composition root of the server: opens the stores, builds the app, listens.
  */
+import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry } from '../../registry/index.ts';
+import { RegistryScanner, type RegistryScannerOptions, parseWebhookUrl } from '../../registry-scan/index.ts';
 import { allowAll, build } from '../../server/index.ts';
-import { loggerFor, parseCommandLine, usageError } from '../args.ts';
+import { SEVERITY_ORDER } from '../../vuln/index.ts';
+import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
+import { PORTCULLIS_VERSION } from '../version.ts';
 
 export const SERVE_HELP = `Usage: portcullis serve [options]
 
@@ -16,6 +20,19 @@ Options:
       --listen HOST:PORT  address to listen on (default 127.0.0.1:5000; [::1]:5000 for IPv6)
       --data DIR          data directory: blobs, uploads and metadata.db (default
                           $XDG_STATE_HOME/portcullis, else ~/.local/state/portcullis)
+
+Scanning (every pushed image is queued, scanned, and its CycloneDX SBOM attached as a referrer):
+      --db FILE           advisory database to match against (see portcullis db); without it,
+                          inventories and SBOMs are stored and nothing is matched. When the file
+                          changes (db update, db import) or on SIGHUP, every stored image is re-matched
+      --scan-workers N    scans run at once (default 1; 0 queues without scanning)
+      --webhook URL       POST events (push, delete, scan.completed, scan.failed, findings.new) to
+                          URL; repeatable
+      --webhook-secret-file FILE
+                          shared secret for the X-Portcullis-Signature HMAC-SHA256 header
+      --webhook-min-severity LEVEL
+                          findings.new lists new findings at or above LEVEL (default HIGH)
+
   -q, --quiet             log only errors
       --debug             log every request
   -h, --help              this help
@@ -29,7 +46,37 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   listen: { type: 'string' },
   data: { type: 'string' },
+  db: { type: 'string' },
+  'scan-workers': { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'webhook-secret-file': { type: 'string' },
+  'webhook-min-severity': { type: 'string' },
 } as const;
+
+const SEVERITY_LEVELS = SEVERITY_ORDER.filter((level) => level !== 'NONE');
+
+type ServeValues = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
+
+/** The scanning options of the command line, checked; the secret is read from its file. */
+export async function scanningOptions(values: ServeValues): Promise<Omit<RegistryScannerOptions, 'registry' | 'dataDir' | 'logger'>> {
+  const workers = values['scan-workers'] ?? '1';
+  if (!/^\d{1,3}$/.test(workers)) throw usageError(`--scan-workers takes a whole number, got ${JSON.stringify(workers)}`);
+  const secretFile = values['webhook-secret-file'];
+  let secret: string | undefined;
+  if (secretFile !== undefined) {
+    secret = (await readFile(secretFile, 'utf8').catch((error: unknown) => {
+      throw usageError(`--webhook-secret-file ${secretFile}: ${(error as Error).message}`);
+    })).replace(/\r?\n$/, '');
+    if (secret === '') throw usageError(`--webhook-secret-file ${secretFile} is empty`);
+  }
+  const minSeverity = choice('webhook-min-severity', values['webhook-min-severity']?.toUpperCase(), SEVERITY_LEVELS, 'HIGH');
+  return {
+    ...(values.db !== undefined && { advisoryDb: values.db }),
+    scanWorkers: Number(workers),
+    webhooks: { urls: (values.webhook ?? []).map(parseWebhookUrl), ...(secret !== undefined && { secret }), minSeverity },
+    toolVersion: PORTCULLIS_VERSION,
+  };
+}
 
 export const DEFAULT_LISTEN = '127.0.0.1:5000';
 
@@ -57,19 +104,30 @@ export async function serveCommand(args: string[]): Promise<number> {
   const { host, port } = parseListen(values.listen ?? DEFAULT_LISTEN);
   const dataDir = values.data ?? defaultDataDir();
   const logger = loggerFor(values);
+  const scanning = await scanningOptions(values);
 
   const registry = await openRegistry({ dataDir });
+  const scanner = new RegistryScanner({ ...scanning, registry, dataDir, logger });
+  scanner.start();
+  if (scanning.advisoryDb === undefined) logger.warn('no --db: pushed images are inventoried and get an SBOM, but nothing is matched');
   const app = build({ registry, authorize: allowAll, logger });
   logger.warn('access control is not configured: every client that can connect may push, pull and delete');
   const address = await app.listen({ host, port });
   process.stdout.write(`portcullis serve: listening on ${address} (data in ${dataDir})\n`);
 
+  const rescan = () => {
+    logger.info('SIGHUP: rescanning stored images');
+    scanner.rescanAll().catch((error: unknown) => logger.error(`rescan failed: ${(error as Error).message}`));
+  };
+  process.on('SIGHUP', rescan);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.off('SIGHUP', rescan);
   await app.close();
+  await scanner.close();
   await registry.close();
   return 0;
 }

@@ -1,0 +1,79 @@
+/**
+ * The measured steps of the registry benchmark, each taken the same way for every registry: dirty
+ * pages flushed first (`sync`, so one registry's writes are not paid by the next), the client's wall
+ * time from GNU time, and the server's own CPU seconds and peak memory from /proc around the step.
+ */
+import { rm } from 'node:fs/promises';
+import type { BenchRegistry } from './bench-registries.ts';
+import { taggedManifest } from './oci-layout.ts';
+import { processUsage } from './process-usage.ts';
+import { run, type Measured } from './run.ts';
+import { skopeoCopy } from './skopeo.ts';
+import { runWrk, type WrkOptions, type WrkResult } from './wrk.ts';
+
+export interface StepResult {
+  seconds: number;
+  clientPeakRssMb: number;
+  serverCpuSeconds: number;
+  /** The server's peak resident memory since it started, read after the step. */
+  serverPeakRssMb: number;
+}
+
+export interface LoadResult {
+  wrk: WrkResult;
+  serverCpuSeconds: number;
+}
+
+/** Every manifest type the benchmark image may be stored as, so no registry converts or refuses. */
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ');
+
+async function serverStep<T>(registry: BenchRegistry, step: () => Promise<T>): Promise<{ value: T; cpuSeconds: number; peakRssMb: number }> {
+  await run('sync', []);
+  const before = processUsage(registry.pid);
+  const value = await step();
+  const after = processUsage(registry.pid);
+  return { value, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssMb: after.peakRssMb };
+}
+
+function stepResult({ value, cpuSeconds, peakRssMb }: { value: Measured; cpuSeconds: number; peakRssMb: number }): StepResult {
+  return { seconds: value.seconds, clientPeakRssMb: value.peakRssMb, serverCpuSeconds: cpuSeconds, serverPeakRssMb: peakRssMb };
+}
+
+/** Pushes the layout image `dir:tag` to `registry` as `repository:tag`. */
+export async function push(registry: BenchRegistry, layout: { dir: string; tag: string }, repository: string): Promise<StepResult> {
+  return stepResult(await serverStep(registry, () => skopeoCopy(`oci:${layout.dir}:${layout.tag}`, `docker://${registry.host}/${repository}:${layout.tag}`)));
+}
+
+/**
+ * Pulls `repository:tag` into a fresh OCI layout at `into` (removed afterwards) and checks that the
+ * manifest that came back is the one pushed: a fast pull of the wrong image is no result.
+ */
+export async function pull(registry: BenchRegistry, repository: string, tag: string, into: string, expectedDigest: string): Promise<StepResult> {
+  try {
+    const result = stepResult(await serverStep(registry, () => skopeoCopy(`docker://${registry.host}/${repository}:${tag}`, `oci:${into}:${tag}`)));
+    const pulled = await taggedManifest(into, tag);
+    if (pulled.digest !== expectedDigest) throw new Error(`${registry.name}: pulled ${pulled.digest}, pushed ${expectedDigest}`);
+    return result;
+  } finally {
+    await rm(into, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Loads `GET /v2/<repository>/manifests/<tag>` with wrk, after checking that one such request
+ * answers 200 with the expected digest (so the load measures real answers, not errors).
+ */
+export async function manifestLoad(registry: BenchRegistry, repository: string, tag: string, expectedDigest: string, options: Omit<WrkOptions, 'headers'>): Promise<LoadResult> {
+  const url = `http://${registry.host}/v2/${repository}/manifests/${tag}`;
+  const probe = await fetch(url, { headers: { accept: MANIFEST_ACCEPT } });
+  await probe.arrayBuffer();
+  const digest = probe.headers.get('docker-content-digest');
+  if (probe.status !== 200 || digest !== expectedDigest) throw new Error(`${registry.name}: GET ${url} answered ${probe.status} with digest ${digest}, expected 200 and ${expectedDigest}`);
+  const { value, cpuSeconds } = await serverStep(registry, () => runWrk(url, { ...options, headers: { Accept: MANIFEST_ACCEPT } }));
+  return { wrk: value, serverCpuSeconds: cpuSeconds };
+}

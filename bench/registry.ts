@@ -1,0 +1,164 @@
+/**
+ * `npm run bench:registry`: `portcullis serve` against the reference registry (Debian's
+ * `docker-registry`, CNCF distribution 2.8), started side by side on loopback, measured in one run.
+ *
+ *   transfer  cold skopeo push, then pull, of the benchmark images (bench/lib/bench-image.ts) to
+ *             fresh storage: wall time, throughput, the ratio of throughputs, server CPU and memory
+ *   manifest  GET of the image manifest by tag under load (wrk, 200 connections): requests/s and
+ *             latency p50/p90/p99
+ *
+ * Goals: at least the reference's throughput; p99 manifest GET under 5 ms at 200 connections.
+ *
+ *   npm run bench:registry
+ *   npm run bench:registry -- --image realistic --runs 3 --duration 5
+ *   npm run bench:registry -- --cpu-prof /tmp/profiles    # V8 profile of the server, summarized
+ */
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchImage } from './lib/bench-image.ts';
+import { startBoth, type BenchRegistry } from './lib/bench-registries.ts';
+import { summarizeProfile } from './lib/cpu-profile.ts';
+import { layoutImage, warmPageCache, type LayoutImage } from './lib/oci-layout.ts';
+import { manifestLoad, pull, push, type LoadResult, type StepResult } from './lib/registry-steps.ts';
+
+const IMAGES = ['realistic', 'large'] as const;
+type ImageName = (typeof IMAGES)[number];
+const P99_GOAL_MS = 5;
+const REPOSITORY = 'bench/app';
+
+const { values } = parseArgs({
+  options: {
+    image: { type: 'string', multiple: true },
+    runs: { type: 'string', default: '1' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '200' },
+    threads: { type: 'string', default: '2' },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const positive = (name: string, text: string) => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not ${text}`);
+  return n;
+};
+const images = (values.image ?? [...IMAGES]).map((name) => {
+  if (!(IMAGES as readonly string[]).includes(name)) throw new Error(`--image ${name}: expected one of ${IMAGES.join(', ')}`);
+  return name as ImageName;
+});
+const RUNS = positive('runs', values.runs);
+const LOAD = { durationSeconds: positive('duration', values.duration), connections: positive('connections', values.connections), threads: positive('threads', values.threads) };
+const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
+
+/** Every measurement of one registry, run after run. */
+interface Samples {
+  push: Map<ImageName, StepResult[]>;
+  pull: Map<ImageName, StepResult[]>;
+  load: LoadResult[];
+}
+
+const median = (numbers: number[]) => {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+const medianOf = <T>(items: T[], pick: (item: T) => number) => median(items.map(pick));
+const mb = (bytes: number) => bytes / 1024 ** 2;
+function row(cells: Array<string | number>, first = 20): string {
+  return cells.map((cell, i) => String(cell).padEnd(i === 0 ? 6 : i === 1 ? first : 15)).join('').trimEnd();
+}
+
+function printTransfer(name: ImageName, facts: LayoutImage, samples: Map<string, Samples>): void {
+  console.log(`\nCold skopeo copy, image "${name}": ${facts.layers} layers, ${mb(facts.bytes).toFixed(1)} MB (median of ${RUNS} run${RUNS > 1 ? 's' : ''})`);
+  console.log(row(['step', 'registry', 'seconds', 'MB/s', 'server CPU s', 'server RSS MB', 'skopeo RSS MB']));
+  for (const step of ['push', 'pull'] as const) {
+    const throughput = new Map<string, number>();
+    for (const [registry, sample] of samples) {
+      const results = sample[step].get(name) ?? [];
+      const seconds = medianOf(results, (r) => r.seconds);
+      throughput.set(registry, mb(facts.bytes) / seconds);
+      const cells = [seconds.toFixed(2), (mb(facts.bytes) / seconds).toFixed(1), medianOf(results, (r) => r.serverCpuSeconds).toFixed(2), medianOf(results, (r) => r.serverPeakRssMb).toFixed(0), medianOf(results, (r) => r.clientPeakRssMb).toFixed(0)];
+      console.log(row([step, registry, ...cells]));
+    }
+    const ratio = (throughput.get('portcullis') ?? NaN) / (throughput.get('distribution 2.8') ?? NaN);
+    console.log(`      ${step} throughput portcullis / distribution 2.8: ${ratio.toFixed(2)}x  (goal >= 1.00: ${ratio >= 1 ? 'met' : 'MISSED'})`);
+  }
+}
+
+function printLoad(samples: Map<string, Samples>): void {
+  console.log(`\nManifest GET by tag: wrk, ${LOAD.connections} connections, ${LOAD.threads} threads, ${LOAD.durationSeconds} s per registry (median of ${RUNS})`);
+  console.log(row(['', 'registry', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'server CPU s']));
+  const rates = new Map<string, number>();
+  for (const [registry, { load }] of samples) {
+    const errors = load.reduce((sum, { wrk }) => sum + wrk.non2xx + Object.values(wrk.socketErrors).reduce((a, b) => a + b, 0), 0);
+    const p99 = medianOf(load, (l) => l.wrk.latencyMs.p99);
+    rates.set(registry, medianOf(load, (l) => l.wrk.requestsPerSecond));
+    const latency = (pick: (l: LoadResult) => number) => medianOf(load, pick).toFixed(2);
+    console.log(
+      row(['', registry, (rates.get(registry) ?? 0).toFixed(0), latency((l) => l.wrk.latencyMs.p50), latency((l) => l.wrk.latencyMs.p90), p99.toFixed(2), latency((l) => l.wrk.latencyMs.max), errors, latency((l) => l.serverCpuSeconds)]),
+    );
+    if (registry === 'portcullis') console.log(`      p99 goal < ${P99_GOAL_MS} ms: ${p99 < P99_GOAL_MS && errors === 0 ? 'met' : 'MISSED'}`);
+  }
+  console.log(`      requests/s portcullis / distribution 2.8: ${((rates.get('portcullis') ?? NaN) / (rates.get('distribution 2.8') ?? NaN)).toFixed(2)}x`);
+  // Little's law for a closed loop: every connection waits for its answer before the next request,
+  // so mean latency = connections / throughput, whatever the server does with its time.
+  const needed = LOAD.connections / (P99_GOAL_MS / 1000);
+  console.log(`      note: with ${LOAD.connections} connections each waiting for its answer, mean latency = connections / (req/s);`);
+  console.log(`      a p99 under ${P99_GOAL_MS} ms needs more than ${needed.toFixed(0)} req/s here (mean latency portcullis ${(LOAD.connections / (rates.get('portcullis') ?? NaN) * 1000).toFixed(1)} ms)`);
+}
+
+async function printProfiles(dir: string): Promise<void> {
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.cpuprofile')).sort();
+  for (const file of files) {
+    const summary = await summarizeProfile(join(dir, file), `${resolve(import.meta.dirname, '..')}/`);
+    const busy = summary.totalMs - summary.idleMs;
+    console.log(`\nportcullis serve CPU profile ${join(dir, file)}: ${(busy / 1000).toFixed(2)} s busy of ${(summary.totalMs / 1000).toFixed(2)} s; top self time`);
+    for (const hot of summary.hot) console.log(`  ${hot.selfMs.toFixed(0).padStart(7)} ms ${(hot.share * 100).toFixed(1).padStart(5)}%  ${hot.where}`);
+  }
+}
+
+/** One run: both registries fresh, every image pushed then pulled, then the manifest load. */
+async function oneRun(runIndex: number, work: string, layouts: Map<ImageName, { dir: string; tag: string }>, facts: Map<ImageName, LayoutImage>, samples: Map<string, Samples>): Promise<void> {
+  const registries = await startBoth(work, runIndex, profileDir);
+  try {
+    // Alternate who goes first, so neither registry always meets a warmer (or busier) machine.
+    const order: BenchRegistry[] = runIndex % 2 === 0 ? registries : [...registries].reverse();
+    const sampleOf = (registry: BenchRegistry) => samples.get(registry.name) ?? samples.set(registry.name, { push: new Map(), pull: new Map(), load: [] }).get(registry.name)!;
+    const add = (list: Map<ImageName, StepResult[]>, image: ImageName, result: StepResult) => list.set(image, [...(list.get(image) ?? []), result]);
+    for (const [name, layout] of layouts) {
+      await warmPageCache(layout.dir, layout.tag);
+      const digest = facts.get(name)!.digest;
+      for (const registry of order) add(sampleOf(registry).push, name, await push(registry, layout, `${REPOSITORY}-${name}`));
+      for (const registry of order) add(sampleOf(registry).pull, name, await pull(registry, `${REPOSITORY}-${name}`, layout.tag, join(work, `pull-${runIndex}`), digest));
+    }
+    const [first] = layouts;
+    if (first === undefined) return;
+    for (const registry of order) sampleOf(registry).load.push(await manifestLoad(registry, `${REPOSITORY}-${first[0]}`, first[1].tag, facts.get(first[0])!.digest, LOAD));
+  } finally {
+    for (const registry of registries) await registry.stop();
+  }
+}
+
+const work = await mkdtemp(join(tmpdir(), 'portcullis-bench-registry-'));
+try {
+  if (profileDir !== undefined) await mkdir(profileDir, { recursive: true });
+  const layouts = new Map<ImageName, { dir: string; tag: string }>();
+  const facts = new Map<ImageName, LayoutImage>();
+  for (const name of images) {
+    const { layout } = await benchImage({ large: name === 'large' });
+    layouts.set(name, layout);
+    facts.set(name, await layoutImage(layout.dir, layout.tag));
+  }
+  // Insertion order fixes the print order: the reference first.
+  const samples = new Map<string, Samples>([
+    ['distribution 2.8', { push: new Map(), pull: new Map(), load: [] }],
+    ['portcullis', { push: new Map(), pull: new Map(), load: [] }],
+  ]);
+  for (let runIndex = 0; runIndex < RUNS; runIndex++) await oneRun(runIndex, work, layouts, facts, samples);
+  for (const [name, image] of facts) printTransfer(name, image, samples);
+  printLoad(samples);
+  if (profileDir !== undefined) await printProfiles(profileDir);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

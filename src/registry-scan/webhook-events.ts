@@ -1,0 +1,86 @@
+/**
+ * Webhook event payloads (docs/formats/webhooks.md). Every delivery is one JSON object:
+ * `{ id, type, occurredAt, data }`, where `type` says which `data` shape follows.
+ */
+import type { Finding, Severity } from '../vuln/index.ts';
+import type { VulnerabilitySummary } from './results.ts';
+
+export type WebhookEventType = 'push' | 'delete' | 'scan.completed' | 'scan.failed' | 'findings.new' | 'pull.blocked';
+
+/** A finding as webhooks report it: enough to act on without fetching the full report. */
+export interface WebhookFinding {
+  id: string;
+  aliases: string[];
+  severity: Severity;
+  package: { name: string; version: string; purl: string; ecosystem: string };
+  fixedVersion?: string;
+  fixedVersions: string[];
+  status: Finding['status'];
+}
+
+export interface PushData {
+  repository: string;
+  digest: string;
+  mediaType: string;
+  tag?: string;
+  subject?: string;
+}
+
+export interface DeleteData {
+  repository: string;
+  digest: string;
+  tag?: string;
+}
+
+export interface ScanCompletedData {
+  repository: string;
+  digest: string;
+  summary: VulnerabilitySummary;
+  /** False when no advisory database was configured: the inventory was stored, nothing matched. */
+  matched: boolean;
+  advisoryDatabaseUpdatedAt?: string;
+  sbomDigest?: string;
+}
+
+export interface ScanFailedData {
+  repository: string;
+  digest: string;
+  error: string;
+}
+
+export interface NewFindingsData {
+  repository: string;
+  digest: string;
+  /** The configured threshold: only findings at or above it are listed. */
+  minSeverity: Severity;
+  findings: WebhookFinding[];
+  /** How many findings the rescan removed (fixed upstream or withdrawn), for context. */
+  fixedCount: number;
+}
+
+/** Reserved for the pull gates: a pull refused by policy. */
+export interface PullBlockedData {
+  repository: string;
+  digest: string;
+  reason: string;
+}
+
+export type WebhookEvent =
+  | { type: 'push'; data: PushData }
+  | { type: 'delete'; data: DeleteData }
+  | { type: 'scan.completed'; data: ScanCompletedData }
+  | { type: 'scan.failed'; data: ScanFailedData }
+  | { type: 'findings.new'; data: NewFindingsData }
+  | { type: 'pull.blocked'; data: PullBlockedData };
+
+export function webhookFinding(finding: Finding): WebhookFinding {
+  return {
+    id: finding.id,
+    aliases: finding.aliases,
+    severity: finding.severity,
+    package: { name: finding.package.name, version: finding.package.version, purl: finding.package.purl, ecosystem: finding.package.ecosystem },
+    ...(finding.fixedVersion !== undefined && { fixedVersion: finding.fixedVersion }),
+    fixedVersions: finding.fixedVersions,
+    status: finding.status,
+  };
+}
