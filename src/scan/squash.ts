@@ -26,19 +26,23 @@ function keysOf(outputs: readonly ExtractorOutput[]): Set<string> {
 
 /**
  * Collects one layer's changes while it streams, then applies them at once: the whiteouts of a layer
- * hide lower layers only, never entries of the same layer, whatever their order in the tar.
+ * hide lower layers only, never entries of the same layer, whatever their order in the tar. Collecting
+ * needs nothing from the lower layers, so several layers can stream at the same time and be applied
+ * in order afterwards.
  */
 export class LayerChanges {
   readonly layer: number;
   readonly #deletions: string[] = [];
   readonly #opaques: string[] = [];
   readonly #entries = new Map<string, TreeNode<FileData>>();
+  /** Hard links, resolved when the layer is applied: the target may sit in a lower layer. */
+  readonly #hardlinks: Array<{ path: string; target: string }> = [];
 
   constructor(layer: number) {
     this.layer = layer;
   }
 
-  add(entry: WalkEntry, outputs: ExtractorOutput[], tree: SquashTree): void {
+  add(entry: WalkEntry, outputs: ExtractorOutput[]): void {
     switch (entry.type) {
       case 'whiteout':
         this.#deletions.push(entry.path);
@@ -53,7 +57,8 @@ export class LayerChanges {
         this.#entries.set(entry.path, { kind: 'symlink', layer: this.layer, linkname: entry.linkname ?? '' });
         return;
       case 'hardlink':
-        this.#entries.set(entry.path, this.#hardlink(entry, tree));
+        this.#entries.set(entry.path, { kind: 'file', layer: this.layer });
+        this.#hardlinks.push({ path: entry.path, target: entry.linkname ?? '' });
         return;
       case 'file':
         this.#entries.set(entry.path, this.#file(outputs));
@@ -70,13 +75,13 @@ export class LayerChanges {
   }
 
   /** A hard link is the same file under another name: it declares what its target declared. */
-  #hardlink(entry: WalkEntry, tree: SquashTree): TreeNode<FileData> {
-    const target = entry.linkname ? (this.#entries.get(entry.linkname) ?? tree.get(entry.linkname)) : undefined;
-    const outputs = target?.data?.outputs.map((output) => ({
+  #hardlink(path: string, target: string, tree: SquashTree): TreeNode<FileData> {
+    const linked = this.#entries.get(target) ?? tree.get(target);
+    const outputs = linked?.data?.outputs.map((output) => ({
       extractor: output.extractor,
       result: {
         ...output.result,
-        packages: output.result.packages.map((pkg) => ({ ...pkg, locations: [entry.path] })),
+        packages: output.result.packages.map((pkg) => ({ ...pkg, locations: [path] })),
       },
     }));
     return this.#file(outputs ?? []);
@@ -84,6 +89,8 @@ export class LayerChanges {
 
   /** Applies the layer: deletions and opaque markers first, then the new entries. */
   applyTo(tree: SquashTree): void {
+    // Targets are looked up before this layer's deletions hide lower-layer files.
+    for (const { path, target } of this.#hardlinks) this.#entries.set(path, this.#hardlink(path, target, tree));
     for (const path of this.#opaques) tree.clear(path);
     for (const path of this.#deletions) tree.delete(path);
     for (const [path, node] of this.#entries) {

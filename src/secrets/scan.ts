@@ -151,7 +151,7 @@ async function scanImage(image: OpenedImage, state: ScanState, onProgress: Secre
       });
       for await (const entry of entries) {
         if (entry.type === 'file') await scanFile(entry, ref, state);
-        changes.add(entry, [], tree);
+        changes.add(entry, []);
       }
     } finally {
       blob.destroy();
