@@ -24,14 +24,17 @@ declare -A TOOLS=(
   [jar]=default-jdk-headless
   [xmllint]=libxml2-utils
   [wrk]=wrk
+  [softhsm2-util]=softhsm2
+  [pkcs11-tool]=opensc
 )
 
-# Python module of Debian's own /usr/bin/python3 -> Debian package (reference implementations the
+# Python module of Debian's own /usr/bin/python3 -> Debian package (independent reference implementations the
 # version comparator tests check against).
 declare -A PYTHON_MODULES=(
   [apt_pkg]=python3-apt
   [rpm]=python3-rpm
   [packaging]=python3-packaging
+  [PyKCS11]=python3-pykcs11
 )
 
 # File -> Debian package, for libraries that install no command.

@@ -83,7 +83,8 @@ describe('portcullis serve with real clients', () => {
     await writeFile(authFile, '{"auths":{}}');
     layout = join(work, 'layout');
     await cp(await smallImageLayout(), layout, { recursive: true });
-    serve = await startServe(join(work, 'data'));
+    // These tests are about the distribution API, not access control (see registry-access.test.ts).
+    serve = await startServe(join(work, 'data'), { insecureNoAuth: true });
     servers.push(serve);
   });
 
@@ -159,7 +160,7 @@ describe('portcullis serve with real clients', () => {
 
   it('survives kill -9 in the middle of a push: acknowledged content intact, no partial blob, the upload resumes', async () => {
     const dataDir = join(work, 'crash-data');
-    let crashing = await startServe(dataDir);
+    let crashing = await startServe(dataDir, { insecureNoAuth: true });
     servers.push(crashing);
     await pushToRegistry(`oci:${layout}:amd64`, `${crashing.host}/crash/acked:v1`);
 
@@ -188,7 +189,7 @@ describe('portcullis serve with real clients', () => {
     assert.equal(crashing.child.signalCode, 'SIGKILL');
     await Promise.all([secondChunk, monolithic]);
 
-    crashing = await startServe(dataDir);
+    crashing = await startServe(dataDir, { insecureNoAuth: true });
     servers.push(crashing);
     await skopeo('copy', '--quiet', '--src-tls-verify=false', `docker://${crashing.host}/crash/acked:v1`, `dir:${join(work, 'after-crash')}`);
     await assertBlobsWhole(dataDir);

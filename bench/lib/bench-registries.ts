@@ -27,7 +27,7 @@ export async function startPortcullis(dataDir: string, cpuProfileDir?: string): 
   const saved = process.env.NODE_OPTIONS;
   if (cpuProfileDir !== undefined) process.env.NODE_OPTIONS = `${saved ?? ''} --cpu-prof --cpu-prof-dir=${cpuProfileDir}`.trim();
   try {
-    const serve = await startServe(dataDir);
+    const serve = await startServe(dataDir, { insecureNoAuth: true }); // the reference registry runs without auth too
     return { name: 'portcullis', host: serve.host, pid: listeningPid(portOf(serve.host)), stop: serve.stop };
   } finally {
     if (saved === undefined) delete process.env.NODE_OPTIONS;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { smallImageLayout } from '../../test/helpers/registry.ts';
-import { layoutImage, taggedManifest, warmPageCache } from './oci-layout.ts';
+import { layoutImage, taggedManifest, taggedManifestBytes, warmPageCache } from './oci-layout.ts';
 
 describe('layoutImage', () => {
   let work: string;
@@ -24,6 +24,10 @@ describe('layoutImage', () => {
     assert.equal(image.layers, manifest.layers.length);
     assert.equal(image.bytes, manifestBytes.length + manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0));
     await warmPageCache(layout, 'amd64');
+    const tagged = await taggedManifestBytes(layout, 'amd64');
+    assert.equal(tagged.digest, image.digest);
+    assert.deepEqual(tagged.bytes, manifestBytes);
+    assert.equal(tagged.mediaType, 'application/vnd.oci.image.manifest.v1+json');
   });
 
   it('refuses a missing tag, a bad digest, a missing size and a non-object index', async () => {

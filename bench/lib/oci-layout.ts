@@ -57,6 +57,14 @@ export async function layoutImage(dir: string, tag: string): Promise<LayoutImage
   return { digest: manifest.digest, bytes, layers: layers.length };
 }
 
+/** The manifest `tag` names, as bytes, with its media type. */
+export async function taggedManifestBytes(dir: string, tag: string): Promise<{ digest: string; mediaType: string; bytes: Buffer }> {
+  const manifest = await taggedManifest(dir, tag);
+  const bytes = await readFile(blobPath(dir, manifest.digest));
+  const { mediaType } = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
+  return { digest: manifest.digest, mediaType: typeof mediaType === 'string' ? mediaType : 'application/vnd.oci.image.manifest.v1+json', bytes };
+}
+
 /**
  * Reads every blob of the layout once, so the page cache holds the image before the first
  * measured push: otherwise the registry measured first would pay for the disk reads of both.

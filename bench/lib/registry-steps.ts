@@ -2,6 +2,7 @@
  * The measured steps of the registry benchmark, each taken the same way for every registry: dirty
  * pages flushed first (`sync`, so one registry's writes are not paid by the next), the client's wall
  * time from GNU time, and the server's own CPU seconds and peak memory from /proc around the step.
+ * Every step starts on an idle server and waits for it to be idle again after.
  */
 import { rm } from 'node:fs/promises';
 import type { BenchRegistry } from './bench-registries.ts';
@@ -17,6 +18,9 @@ export interface StepResult {
   serverCpuSeconds: number;
   /** The server's peak resident memory since it started, read after the step. */
   serverPeakRssMb: number;
+  /** CPU the server went on spending after the client was done (Portcullis scans what was pushed). */
+  backgroundCpuSeconds: number;
+  backgroundSeconds: number;
 }
 
 export interface LoadResult {
@@ -32,21 +36,57 @@ const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.list.v2+json',
 ].join(', ');
 
-async function serverStep<T>(registry: BenchRegistry, step: () => Promise<T>): Promise<{ value: T; cpuSeconds: number; peakRssMb: number }> {
+/**
+ * The server counts as idle once it used under 10% of a core over the last second: an idle
+ * `portcullis serve` still spends a few percent (its job queue polls), a scan spends a whole core.
+ */
+const IDLE_WINDOW_MS = 1000;
+const IDLE_CPU_SECONDS = 0.1;
+const SETTLE_LIMIT_MS = 600_000;
+
+/**
+ * Waits until the server is idle, so that no step pays for the background work of the one before
+ * (a scan after a push), and returns how long that work went on and the CPU it took.
+ */
+export async function settle(registry: BenchRegistry): Promise<{ seconds: number; cpuSeconds: number }> {
+  const start = Date.now();
+  const first = processUsage(registry.pid).cpuSeconds;
+  let previous = first;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_MS));
+    const now = processUsage(registry.pid).cpuSeconds;
+    if (now - previous < IDLE_CPU_SECONDS) return { seconds: (Date.now() - start - IDLE_WINDOW_MS) / 1000, cpuSeconds: previous - first };
+    if (Date.now() - start > SETTLE_LIMIT_MS) throw new Error(`${registry.name} stayed busy for ${SETTLE_LIMIT_MS / 1000} s`);
+    previous = now;
+  }
+}
+
+/** Share of one core the idle server spends, over `seconds` (after it settled). */
+export async function idleCpuShare(registry: BenchRegistry, seconds: number): Promise<number> {
+  await settle(registry);
+  const before = processUsage(registry.pid).cpuSeconds;
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  return (processUsage(registry.pid).cpuSeconds - before) / seconds;
+}
+
+async function serverStep<T>(registry: BenchRegistry, step: () => Promise<T>): Promise<{ value: T; cpuSeconds: number }> {
   await run('sync', []);
+  await settle(registry);
   const before = processUsage(registry.pid);
   const value = await step();
   const after = processUsage(registry.pid);
-  return { value, cpuSeconds: after.cpuSeconds - before.cpuSeconds, peakRssMb: after.peakRssMb };
+  return { value, cpuSeconds: after.cpuSeconds - before.cpuSeconds };
 }
 
-function stepResult({ value, cpuSeconds, peakRssMb }: { value: Measured; cpuSeconds: number; peakRssMb: number }): StepResult {
-  return { seconds: value.seconds, clientPeakRssMb: value.peakRssMb, serverCpuSeconds: cpuSeconds, serverPeakRssMb: peakRssMb };
+async function stepResult(registry: BenchRegistry, { value, cpuSeconds }: { value: Measured; cpuSeconds: number }): Promise<StepResult> {
+  const background = await settle(registry);
+  const { peakRssMb } = processUsage(registry.pid);
+  return { seconds: value.seconds, clientPeakRssMb: value.peakRssMb, serverCpuSeconds: cpuSeconds, serverPeakRssMb: peakRssMb, backgroundCpuSeconds: background.cpuSeconds, backgroundSeconds: background.seconds };
 }
 
 /** Pushes the layout image `dir:tag` to `registry` as `repository:tag`. */
 export async function push(registry: BenchRegistry, layout: { dir: string; tag: string }, repository: string): Promise<StepResult> {
-  return stepResult(await serverStep(registry, () => skopeoCopy(`oci:${layout.dir}:${layout.tag}`, `docker://${registry.host}/${repository}:${layout.tag}`)));
+  return stepResult(registry, await serverStep(registry, () => skopeoCopy(`oci:${layout.dir}:${layout.tag}`, `docker://${registry.host}/${repository}:${layout.tag}`)));
 }
 
 /**
@@ -55,7 +95,7 @@ export async function push(registry: BenchRegistry, layout: { dir: string; tag: 
  */
 export async function pull(registry: BenchRegistry, repository: string, tag: string, into: string, expectedDigest: string): Promise<StepResult> {
   try {
-    const result = stepResult(await serverStep(registry, () => skopeoCopy(`docker://${registry.host}/${repository}:${tag}`, `oci:${into}:${tag}`)));
+    const result = await stepResult(registry, await serverStep(registry, () => skopeoCopy(`docker://${registry.host}/${repository}:${tag}`, `oci:${into}:${tag}`)));
     const pulled = await taggedManifest(into, tag);
     if (pulled.digest !== expectedDigest) throw new Error(`${registry.name}: pulled ${pulled.digest}, pushed ${expectedDigest}`);
     return result;

@@ -35,7 +35,8 @@ function milliseconds(text: string, what: string, output: string): number {
   const match = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/.exec(text);
   const unit = match === null ? undefined : TIME_UNITS_MS[match[2] ?? ''];
   if (match === null || unit === undefined) throw wrkError(`${what}: not a duration: ${JSON.stringify(text)}`, output);
-  return Number(match[1]) * unit;
+  // wrk prints two decimals of its unit: rounding to 0.01 µs drops only floating-point noise.
+  return Number((Number(match[1]) * unit).toFixed(5));
 }
 
 function required(output: string, pattern: RegExp, what: string): RegExpExecArray {

@@ -11,3 +11,5 @@ export type { HttpMethod } from './transport.ts';
 export type { BlobSource, PushBlobOptions, PushedBlob } from './upload.ts';
 export type { PushedManifest } from './manifest-push.ts';
 export { addToReferrersTag, listReferrers, referrersTag, type Referrers } from './referrers.ts';
+export { authFilePath, writeCredentials, type WriteAuthFileOptions } from './auth-file-write.ts';
+export { checkLogin } from './login.ts';

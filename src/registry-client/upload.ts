@@ -91,7 +91,7 @@ export async function pushBlob(session: RegistrySession, repository: string, sou
     return { digest, size, how: 'uploaded' };
   }
   let offset = 0;
-  for await (const chunk of rechunk(Buffer.isBuffer(source) ? [source] : await source.open(), chunkBytes)) {
+  for await (const chunk of rechunk(Buffer.isBuffer(source) ? oneChunk(source) : await source.open(), chunkBytes)) {
     if (offset + chunk.length > size) throw inputError(`${action}: the source has more than its declared ${size} bytes`);
     const response = await session.request({
       method: 'PATCH',
@@ -152,4 +152,8 @@ async function* rechunk(source: AsyncIterable<Buffer>, size: number): AsyncGener
     }
   }
   if (pendingBytes > 0) yield Buffer.concat(pending, pendingBytes);
+}
+
+async function* oneChunk(buffer: Buffer): AsyncGenerator<Buffer> {
+  yield buffer;
 }

@@ -24,11 +24,6 @@ export class Advisories {
     this.path = path;
   }
 
-  /** True when a database is configured and present. */
-  available(): boolean {
-    return this.path !== undefined && existsSync(this.path);
-  }
-
   /** Matches an inventory against the current database; no findings when there is none. */
   match(inventory: Inventory): MatchOutcome {
     const path = this.path;

@@ -67,7 +67,12 @@ export async function openLocalImage(registry: RegistryService, repository: stri
       resolved,
     );
   } catch (error) {
-    if (error instanceof PortcullisError) throw new PortcullisError(error.code, `${location}: ${error.message}`, { cause: error });
-    throw error;
+    throw located(location, error);
   }
+}
+
+/** Names the image in an error raised while reading it, so a failed job says which image broke. */
+export function located(location: string, error: unknown): unknown {
+  if (!(error instanceof PortcullisError) || error.message.startsWith(`${location}: `)) return error;
+  return new PortcullisError(error.code, `${location}: ${error.message}`, { cause: error });
 }

@@ -10,7 +10,7 @@ import { inventoryOf } from '../scan/inventory.ts';
 import { formatCycloneDx } from '../sbom/index.ts';
 import type { Advisories } from './advisories.ts';
 import type { Job } from './job-store.ts';
-import { openLocalImage } from './local-image.ts';
+import { located, openLocalImage } from './local-image.ts';
 import { type ResultStore, type ScanResult, summarize } from './results.ts';
 import { attachSbom } from './sbom-referrer.ts';
 
@@ -71,6 +71,8 @@ export async function scanImage(context: ScanWorkerContext, payload: ScanJobPayl
       ...(matched.advisoryDatabase !== undefined && { advisoryDatabase: matched.advisoryDatabase }),
       sbomDigest,
     };
+  } catch (error) {
+    throw located(`${payload.repository}@${payload.digest}`, error);
   } finally {
     await image.close();
   }

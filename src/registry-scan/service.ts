@@ -16,7 +16,7 @@ import { openScanDatabase } from './database.ts';
 import { type DbWatcher, watchAdvisoryDatabase } from './db-watch.ts';
 import { atOrAbove } from './findings-diff.ts';
 import { JobRunner, describeError } from './job-runner.ts';
-import { type Job, JobStore } from './job-store.ts';
+import { type Job, type JobKind, type JobState, JobStore } from './job-store.ts';
 import { type RescanReport, rescanStored } from './rescan.ts';
 import { type ListScansOptions, ResultStore, type ScanListing, type ScanResult, type VulnerabilitySummary } from './results.ts';
 import { type ScanJobPayload, isPermanentScanError, parseScanPayload, scanImage } from './scan-worker.ts';
@@ -144,6 +144,11 @@ export class RegistryScanner {
   scanState(digest: string): ScanState | undefined {
     const job = this.#jobs.byKey(`scan:${digest}`);
     return job === undefined ? undefined : { state: job.state, attempts: job.attempts, updatedAt: job.updatedAt, ...(job.lastError !== undefined && { lastError: job.lastError }) };
+  }
+
+  /** Scan jobs or webhook deliveries, newest first, optionally in one state (failed ones, say). */
+  listJobs(kind: JobKind, state?: JobState, limit?: number): Job[] {
+    return this.#jobs.list(kind, state, limit);
   }
 
   /** Queues a scan of an image manifest (no-op when one is queued, running or done). */

@@ -85,10 +85,6 @@ export class Webhooks {
     this.#wake = wake;
   }
 
-  get enabled(): boolean {
-    return this.#options.urls.length > 0;
-  }
-
   /** Queues the event for every receiver; returns the delivery ids. */
   publish(event: WebhookEvent): string[] {
     const ids: string[] = [];

@@ -5,18 +5,25 @@
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type Logger, silentLogger } from '../core/index.ts';
+import { type AuthService, registerTokenRoute } from '../auth/index.ts';
 import { RegistryError, type RegistryService } from '../registry/index.ts';
+import { auditRegistryAccess, authServiceAuthorize } from './auth-hook.ts';
 import type { Authorize } from './authorize.ts';
 import { ERROR_CODES, errorBody } from './error-codes.ts';
 import { logRequests } from './request-log.ts';
 import { registerDistributionRoutes } from './routes/distribution.ts';
 
-export interface BuildOptions {
+/**
+ * Access control: `auth` (the normal case) checks every /v2/ request against the AuthService, serves
+ * its token endpoint at /token and audits pulls, pushes and deletes; `authorize` plugs in a bare hook
+ * instead (`allowAll` runs without any access control: tests and trusted loopback servers only).
+ */
+export type BuildOptions = {
   registry: RegistryService;
-  /** Access control for every /v2/ request; pass `allowAll` to run without any (tests). */
-  authorize: Authorize;
   logger?: Logger;
-}
+  /** PEM certificate (chain) and private key: the app then serves HTTPS. */
+  tls?: { cert: Buffer; key: Buffer };
+} & ({ auth: AuthService } | { authorize: Authorize });
 
 /** Fastify's own request errors (malformed headers, aborted bodies) in the spec's vocabulary. */
 function toRegistryError(error: unknown, logger: Logger): RegistryError {
@@ -43,13 +50,21 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: Registry
 
 export function build(options: BuildOptions): FastifyInstance {
   const logger = options.logger ?? silentLogger;
-  const app = Fastify({ logger: false, exposeHeadRoutes: false, return503OnClosing: true });
+  const settings = { logger: false, exposeHeadRoutes: false, return503OnClosing: true } as const;
+  // The HTTPS instance has the same API; only its server type differs.
+  const app = options.tls === undefined ? Fastify(settings) : (Fastify({ ...settings, https: options.tls }) as unknown as FastifyInstance);
   // Bodies stay unread streams: uploads are streamed to disk, manifests read with a size limit.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
   logRequests(app, logger);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toRegistryError(error, logger)));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new RegistryError('NAME_UNKNOWN', 'no such endpoint')));
-  registerDistributionRoutes(app, options.registry, options.authorize);
+  if ('auth' in options) {
+    registerTokenRoute(app, { auth: options.auth });
+    auditRegistryAccess(app, options.auth);
+    registerDistributionRoutes(app, options.registry, authServiceAuthorize(options.auth));
+  } else {
+    registerDistributionRoutes(app, options.registry, options.authorize);
+  }
   return app;
 }

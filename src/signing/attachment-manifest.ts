@@ -11,7 +11,7 @@
  * Manifests read back are untrusted: they are validated here, layer by layer.
  */
 import { digestHex, sha256Digest } from '../core/index.ts';
-import { decodeJsonObject, Issues, OCI_CONFIG, OCI_MANIFEST, join, parseDescriptor, readArray, readMediaType, type Descriptor } from '../oci/index.ts';
+import { decodeJsonObject, Issues, OCI_CONFIG, OCI_MANIFEST, joinPath as join, parseDescriptor, readArray, readMediaType, type Descriptor } from '../oci/index.ts';
 import { ATTACHMENT, EMPTY_CONFIG, type AttachmentKind } from './media-types.ts';
 
 export interface AttachmentManifest {

@@ -5,7 +5,7 @@
  * validated field by field.
  */
 import { inputError } from '../core/index.ts';
-import { decodeJsonObject, Issues, join, readArray, readObject, readString } from '../oci/index.ts';
+import { decodeJsonObject, Issues, joinPath as join, readArray, readObject, readString } from '../oci/index.ts';
 
 export interface DsseSignature {
   /** Key hint; cosign leaves it empty, Portcullis writes the key id. Never trusted, only reported. */

@@ -5,7 +5,7 @@
  * tool are found by the other's `--type`.
  */
 import { inputError } from '../core/index.ts';
-import { decodeJsonObject, Issues, isJsonObject, join, readArray, readObject, readString } from '../oci/index.ts';
+import { decodeJsonObject, Issues, isJsonObject, joinPath as join, readArray, readObject, readString } from '../oci/index.ts';
 
 export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const STATEMENT_V01 = 'https://in-toto.io/Statement/v0.1';

@@ -2,6 +2,9 @@
  * Test helper: a real `portcullis serve` child process on 127.0.0.1 with a given data directory,
  * started as users start it (bin/portcullis.js). `stop()` ends it with SIGTERM, `kill()` with
  * SIGKILL (a crash); both by PID. Call `stop()` in an `after` hook.
+ *
+ * Access control is on unless `insecureNoAuth` asks for a server without it (tests of non-auth
+ * behaviour, benchmarks); the first admin's password comes from `adminPassword`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { freePort } from './registry.ts';
@@ -25,10 +28,22 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startServe(dataDir: string, port?: number): Promise<ServeProcess> {
-  const chosen = port ?? (await freePort());
-  const host = `127.0.0.1:${chosen}`;
-  const child = spawn(process.execPath, [CLI, 'serve', '--listen', host, '--data', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface ServeOptions {
+  insecureNoAuth?: boolean;
+  /** PORTCULLIS_ADMIN_PASSWORD for the first start; without it the password is generated (see output()). */
+  adminPassword?: string;
+  /** More command-line options, e.g. ['--tls-cert', file, '--tls-key', file]. */
+  args?: string[];
+}
+
+/** The first admin's password in a test server: long enough for any policy, never used elsewhere. */
+export const TEST_ADMIN_PASSWORD = 'portcullis-test-admin-password';
+
+export async function startServe(dataDir: string, options: ServeOptions = {}): Promise<ServeProcess> {
+  const host = `127.0.0.1:${await freePort()}`;
+  const args = [CLI, 'serve', '--listen', host, '--data', dataDir, ...(options.insecureNoAuth === true ? ['--insecure-no-auth'] : []), ...(options.args ?? [])];
+  const env = { ...process.env, PORTCULLIS_ADMIN_PASSWORD: options.adminPassword ?? '' };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
@@ -39,16 +54,13 @@ export async function startServe(dataDir: string, port?: number): Promise<ServeP
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, name);
     await exited(child);
   };
-  const serve: ServeProcess = { url: `http://${host}`, host, child, output: () => output, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  const scheme = options.args?.includes('--tls-cert') === true ? 'https' : 'http';
+  const serve: ServeProcess = { url: `${scheme}://${host}`, host, child, output: () => output, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`portcullis serve exited with ${child.exitCode}: ${output}`);
-    try {
-      const response = await fetch(`${serve.url}/v2/`, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return serve;
-    } catch {
-      // not listening yet
-    }
+    // The line serve prints once it listens: works for HTTP and HTTPS, with and without auth.
+    if (output.includes('portcullis serve: listening on')) return serve;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await serve.kill();

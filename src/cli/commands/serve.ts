@@ -7,10 +7,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry } from '../../registry/index.ts';
 import { RegistryScanner, type RegistryScannerOptions, parseWebhookUrl } from '../../registry-scan/index.ts';
-import { allowAll, build } from '../../server/index.ts';
+import { build } from '../../server/index.ts';
 import { SEVERITY_ORDER } from '../../vuln/index.ts';
 import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { PORTCULLIS_VERSION } from '../version.ts';
+import { ACCESS_HELP, ACCESS_OPTIONS, openAccess } from './serve-access.ts';
 
 export const SERVE_HELP = `Usage: portcullis serve [options]
 
@@ -33,12 +34,11 @@ Scanning (every pushed image is queued, scanned, and its CycloneDX SBOM attached
       --webhook-min-severity LEVEL
                           findings.new lists new findings at or above LEVEL (default HIGH)
 
+${ACCESS_HELP}
+
   -q, --quiet             log only errors
       --debug             log every request
-  -h, --help              this help
-
-Access control is not configured yet: anyone who can reach the address can push, pull and delete.
-Keep the default loopback address unless the network is trusted.`;
+  -h, --help              this help`;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -51,6 +51,7 @@ const OPTIONS = {
   webhook: { type: 'string', multiple: true },
   'webhook-secret-file': { type: 'string' },
   'webhook-min-severity': { type: 'string' },
+  ...ACCESS_OPTIONS,
 } as const;
 
 const SEVERITY_LEVELS = SEVERITY_ORDER.filter((level) => level !== 'NONE');
@@ -107,11 +108,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   const scanning = await scanningOptions(values);
 
   const registry = await openRegistry({ dataDir });
+  // After the registry made the data directory; before the scanner starts, so a bad option stops early.
+  const access = await openAccess(values, { host, port }, dataDir, logger);
   const scanner = new RegistryScanner({ ...scanning, registry, dataDir, logger });
   scanner.start();
   if (scanning.advisoryDb === undefined) logger.warn('no --db: pushed images are inventoried and get an SBOM, but nothing is matched');
-  const app = build({ registry, authorize: allowAll, logger });
-  logger.warn('access control is not configured: every client that can connect may push, pull and delete');
+  const app = build({ registry, logger, tls: access.tls, ...access.access });
   const address = await app.listen({ host, port });
   process.stdout.write(`portcullis serve: listening on ${address} (data in ${dataDir})\n`);
 
@@ -129,5 +131,6 @@ export async function serveCommand(args: string[]): Promise<number> {
   await app.close();
   await scanner.close();
   await registry.close();
+  access.close();
   return 0;
 }

@@ -44,17 +44,28 @@ function createdBlob({ reply }: HandlerContext, name: string, digest: string): v
   reply.code(201).header('location', blobLocation(name, digest)).header('docker-content-digest', digest).header('content-length', 0).send();
 }
 
+async function mayPull({ request, authorize }: HandlerContext, repository: string): Promise<boolean> {
+  try {
+    await authorize(request, { repository, actions: ['pull'] });
+    return true;
+  } catch (error) {
+    if (error instanceof RegistryError && (error.registryCode === 'UNAUTHORIZED' || error.registryCode === 'DENIED')) return false;
+    throw error;
+  }
+}
+
 /** POST /v2/<name>/blobs/uploads/: mount, monolithic upload, or the start of a chunked one. */
 export async function startUpload(context: HandlerContext, name: string): Promise<void> {
-  const { request, registry, query, authorize } = context;
+  const { request, registry, query } = context;
   const mount = query.get('mount');
   const digest = query.get('digest');
   if (mount !== null) {
     checkDigest(mount);
     const from = query.get('from');
-    if (from !== null && from !== name) {
-      await authorize(request, { repository: from, actions: ['pull'] });
-      if (await registry.uploads.mount(name, mount, from)) return createdBlob(context, name, mount);
+    // Without pull access to `from`, the mount is skipped like a blob `from` lacks: the spec's
+    // answer is a plain upload (202), which also reveals nothing about the other repository.
+    if (from !== null && from !== name && (await mayPull(context, from)) && (await registry.uploads.mount(name, mount, from))) {
+      return createdBlob(context, name, mount);
     }
   }
   const upload = await registry.uploads.start(name);
