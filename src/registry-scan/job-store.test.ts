@@ -83,6 +83,9 @@ describe('JobStore', () => {
     store.fail(claimed.id, 'INPUT: bad layer', undefined);
     assert.deepEqual(store.list('scan').map((job) => job.key), ['scan:3', 'scan:2', 'scan:1']);
     assert.deepEqual(store.list('scan', 'failed').map((job) => job.key), ['scan:1']);
+    assert.equal(store.prune('scan', Date.now() - 60_000), 0, 'nothing finished that long ago');
+    assert.equal(store.prune('scan', Date.now() + 1), 1, 'only the finished job goes');
+    assert.deepEqual(store.list('scan').map((job) => job.key), ['scan:3', 'scan:2']);
     close();
   });
 });

@@ -128,6 +128,12 @@ export class JobStore {
     return (rows as Row[]).map(toJob);
   }
 
+  /** Deletes finished (done or failed) jobs of `kind` last updated before `before`; returns how many. */
+  prune(kind: JobKind, before: number): number {
+    const result = this.#db.prepare("DELETE FROM jobs WHERE kind = ? AND state IN ('done', 'failed') AND updated_at < ?").run(kind, before);
+    return Number(result.changes);
+  }
+
   /** When the next queued job of `kind` becomes ready, or undefined when none is queued. */
   nextRunAfter(kind: JobKind): number | undefined {
     const row = this.#db.prepare("SELECT MIN(run_after) AS next FROM jobs WHERE kind = ? AND state = 'queued'").get(kind) as Row | undefined;

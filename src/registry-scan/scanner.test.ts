@@ -186,6 +186,7 @@ describe('RegistryScanner', () => {
     assert.equal(scanner.scanState(digest)?.state, 'failed');
     assert.equal(scanner.scanState(digest)?.attempts, 1, 'a bad image is not retried');
     assert.equal(scanner.scanResult(digest), undefined);
+    assert.deepEqual(scanner.listJobs('scan', 'failed').map((job) => job.key), [`scan:${digest}`]);
 
     const completed = once(scanner.events, 'scanCompleted') as Promise<[ScanResult]>;
     const good = await pushBuilt(test.registry, 'team/app', '2', buildNpmImage({ ws: '7.4.0' }));

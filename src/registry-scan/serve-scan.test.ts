@@ -16,6 +16,7 @@ import { writeOciLayout } from '../../test/helpers/image-builder.ts';
 import { type ServeProcess, startServe } from '../../test/helpers/portcullis-serve.ts';
 import { pushToRegistry, requireTool } from '../../test/helpers/registry.ts';
 import { OCI_MANIFEST } from '../oci/index.ts';
+import { RegistryClient, listReferrers } from '../registry-client/index.ts';
 import { openScanDatabase } from './database.ts';
 import { CYCLONEDX_ARTIFACT_TYPE, signBody } from './index.ts';
 import { JobStore } from './job-store.ts';
@@ -101,6 +102,10 @@ describe('portcullis serve scans what is pushed', () => {
     assert.equal(response.status, 200);
     const referrers = (await response.json()) as { manifests: Array<{ digest: string; artifactType: string }> };
     assert.deepEqual(referrers.manifests.map((entry) => [entry.digest, entry.artifactType]), [[completed.data.sbomDigest, CYCLONEDX_ARTIFACT_TYPE]]);
+    const client = new RegistryClient({ domain: serve.host, insecure: true });
+    const listed = await listReferrers(client, 'team/app', digest, CYCLONEDX_ARTIFACT_TYPE);
+    assert.equal(listed.source, 'api');
+    assert.deepEqual(listed.descriptors.map((entry) => entry.digest), [completed.data.sbomDigest]);
     const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${serve.host}/team/app@${String(completed.data.sbomDigest)}`]);
     const sbomManifest = JSON.parse(stdout) as { artifactType: string; subject: { digest: string } };
     assert.equal(sbomManifest.artifactType, CYCLONEDX_ARTIFACT_TYPE);
@@ -158,5 +163,15 @@ describe('portcullis serve scans what is pushed', () => {
     assert.equal(job?.state, 'failed');
     assert.equal(job?.lastError, failed.data.error);
     assert.equal((await fetch(`${serve.url}/v2/`)).status, 200, 'the server keeps running');
+  });
+
+  it('rescans every stored image on SIGHUP and keeps running', async () => {
+    assert.ok(serve);
+    const digest = await manifestDigest('team/app', '1');
+    const matchedAt = () => withScanDatabase((_jobs, results) => results.get(digest)?.matchedAt) ?? 0;
+    const before = matchedAt();
+    process.kill(Number(serve.child.pid), 'SIGHUP');
+    await waitFor('the SIGHUP rescan', () => (matchedAt() > before ? true : undefined));
+    assert.equal((await fetch(`${serve.url}/v2/`)).status, 200, 'SIGHUP rescans instead of ending the server');
   });
 });

@@ -61,6 +61,8 @@ export type ScanState = Pick<Job, 'state' | 'attempts' | 'lastError' | 'updatedA
 
 /** buildx marks attestation manifests in an index this way; they hold in-toto documents, not layers. */
 const REFERENCE_TYPE_ANNOTATION = 'vnd.docker.reference.type';
+/** Finished webhook deliveries are kept this long for inspection, then dropped at the next start. */
+const DELIVERY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 export class RegistryScanner {
   readonly events = new EventEmitter<RegistryScannerEvents>();
@@ -108,6 +110,8 @@ export class RegistryScanner {
   start(): void {
     this.#options.registry.events.on('manifestPushed', this.#onPushed);
     this.#options.registry.events.on('manifestDeleted', this.#onDeleted);
+    // Scan jobs stay (they say which digests were scanned); old deliveries are only a log.
+    this.#jobs.prune('webhook', this.#now() - DELIVERY_RETENTION_MS);
     this.#scanRunner.kick();
     this.#webhookRunner.kick();
     const interval = this.#options.watchIntervalMs ?? 5000;

@@ -3,7 +3,7 @@
  * (appending a layer to `sha256-<hex>.sig|.att`) and an OCI 1.1 referrer (recorded in the referrers
  * tag too when the registry does not index `subject` itself). Works against any OCI registry.
  */
-import { PortcullisError } from '../core/index.ts';
+import { PortcullisError, inputError } from '../core/index.ts';
 import { OCI_MANIFEST, type Descriptor } from '../oci/index.ts';
 import { addToReferrersTag, type RegistryClient } from '../registry-client/index.ts';
 import { attachmentTag, parseAttachmentManifest, referrerManifest, tagSchemeManifest, type BuiltManifest } from './attachment-manifest.ts';
@@ -65,6 +65,8 @@ async function readExistingLayers(client: RegistryClient, repository: string, ta
     return parseAttachmentManifest(fetched.bytes).layers;
   } catch (error) {
     if (error instanceof PortcullisError && error.code === 'NOT_FOUND') return [];
+    // Overwriting it would drop whatever it holds; someone has to look at it first.
+    if (error instanceof PortcullisError && error.code === 'INPUT') throw inputError(`${repository}:${tag} is not a signature manifest; refusing to overwrite it (${error.message})`, error);
     throw error;
   }
 }

@@ -81,6 +81,7 @@ describe('portcullis keys (files)', () => {
   });
 
   it('lists key files without decrypting them', async () => {
+    writeFileSync(join(scratch, 'broken.key'), '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOjF9\n');
     const run = await portcullis(['list', '--format', 'json']);
     assert.equal(run.code, 0, run.stderr);
     const keys = JSON.parse(run.stdout) as Array<{ ref: string; kind: string; algorithm: string; keyId: string }>;
@@ -89,6 +90,7 @@ describe('portcullis keys (files)', () => {
     assert.match(pub.keyId, /^sha256:[0-9a-f]{64}$/);
     assert.match(keys.find((key) => key.ref === 'ed.key')!.kind, /ENCRYPTED SIGSTORE PRIVATE KEY, scrypt N=65536/);
     assert.equal(keys.find((key) => key.ref === 'ed.pub')!.algorithm, 'ed25519');
+    assert.match(keys.find((key) => key.ref === 'broken.key')!.kind, /^unreadable: .*truncated/);
     const table = await portcullis(['list']);
     assert.match(table.stdout, /^KEY\s+KIND\s+ALGORITHM\s+KEY ID$/m);
   });

@@ -13,6 +13,7 @@ import { attachmentTag, parseAttachmentManifest } from '../../signing/index.ts';
 import { runCli } from '../../../test/helpers/cli.ts';
 import { pushToRegistry, smallImageLayout, startRegistry, type StartedRegistry } from '../../../test/helpers/registry.ts';
 import { parseIndex } from '../../oci/index.ts';
+import { createTestToken } from '../../signing/keys/testing/softhsm.ts';
 
 const KEYS = new URL('../../../../shared/cosign-fixtures/keys/', import.meta.url).pathname;
 /** policy-controller's example cosign key pair; its passphrase is empty. */
@@ -114,9 +115,43 @@ describe('signing commands against a registry', () => {
       const result = await runCli(args, { env });
       assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
     }
+    const notJson = join(work, 'predicate.txt');
+    await writeFile(notJson, Buffer.from([0x7b, 0xff, 0x22]));
+    const badPredicate = await runCli(['attest', `${image}:1`, '--key', KEY, '--type', 'vuln', '--predicate', notJson], { env });
+    assert.equal(badPredicate.code, 2);
+    assert.match(badPredicate.stderr, /not UTF-8 JSON/);
     const wrongPassphrase = await runCli(['sign', `${image}:1`, '--key', OTHER_KEY], { env: { ...env, COSIGN_PASSWORD: 'wrong' } });
     assert.equal(wrongPassphrase.code, 2);
     assert.match(wrongPassphrase.stderr, /passphrase/);
+  });
+
+  it('signs with a key held in a PKCS#11 token (SoftHSM2) and verifies with its URI', async () => {
+    const token = createTestToken();
+    try {
+      const uri = token.uri('signing-key');
+      const signed = await runCli(['sign', `${image}:1`, '--key', uri, '-a', 'signed-by=vault'], { env: { ...env, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF } });
+      assert.equal(signed.code, 0, signed.stderr);
+      const verified = await runCli(['verify', `${image}:1`, '--key', token.uri('signing-key', { withoutPin: true }), '-a', 'signed-by=vault'], { env: { ...env, SOFTHSM2_CONF: process.env.SOFTHSM2_CONF } });
+      assert.equal(verified.code, 0, verified.stdout + verified.stderr);
+    } finally {
+      token.remove();
+    }
+  });
+
+  it('copies a multi-platform index with the signatures of the index', async () => {
+    await pushToRegistry(`oci:${await smallImageLayout()}:multi`, `${image}:multi`, { all: true });
+    assert.equal((await runCli(['sign', `${image}:multi`, '--key', KEY], { env })).code, 0);
+    const copied = await runCli(['copy', `${image}:multi`, `${registry.host}/mirror/multi`], { env });
+    assert.equal(copied.code, 0, copied.stderr);
+    // The index and its two images; the amd64 image is the one signed and attested above, so its
+    // attachments come along too.
+    assert.match(copied.stdout, /3 image manifest\(s\), 3 signature\/attestation tag\(s\)/);
+    const client = new RegistryClient({ domain: registry.host });
+    const fetched = await client.getManifest('mirror/multi', 'multi');
+    for (const entry of parseIndex(fetched.bytes).manifests) assert.equal(await client.hasManifest('mirror/multi', entry.digest), true);
+    assert.equal(await client.hasManifest('mirror/multi', attachmentTag(fetched.digest, 'signature')), true);
+    const verified = await runCli(['verify', `${registry.host}/mirror/multi:multi`, '--key', PUB, '--allow-any-reference'], { env });
+    assert.equal(verified.code, 0, verified.stdout);
   });
 
   it('verifies the other key only with its own public key', async () => {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PortcullisError } from '../../core/index.ts';
 import { publicKeyToPem } from './pem.ts';
@@ -122,6 +124,10 @@ describe('PKCS#11 keys in SoftHSM2', () => {
       if (saved === undefined) delete process.env.PORTCULLIS_PKCS11_PIN;
       else process.env.PORTCULLIS_PKCS11_PIN = saved;
     }
+    const pinFile = join(token.dir, 'pin.txt');
+    writeFileSync(pinFile, `${token.pin}\n`);
+    const fromFile = await provider.signer(`${token.uri('signing-key', { withoutPin: true })}&pin-source=file:${pinFile}`, {});
+    assert.equal(fromFile.algorithm, 'ecdsa-p256-sha256');
     const pin = async () => 'secret-wrong-pin-value';
     await assert.rejects(provider.signer(token.uri('signing-key', { withoutPin: true }), { pin }), (error: unknown) => {
       assert.ok(error instanceof PortcullisError && error.code === 'AUTH');
