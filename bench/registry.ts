@@ -5,7 +5,8 @@
  *   transfer  cold skopeo push, then pull, of the benchmark images (bench/lib/bench-image.ts) to
  *             fresh storage: wall time, throughput, the ratio of throughputs, server CPU and memory
  *   manifest  GET of the image manifest by tag under load (wrk, 200 connections): requests/s and
- *             latency p50/p90/p99
+ *             latency p50/p90/p99, beside a bare node:http server sending the same bytes (the floor
+ *             this machine and Node set at that concurrency)
  *
  * Goals: at least the reference's throughput; p99 manifest GET under 5 ms at 200 connections.
  *
@@ -154,11 +155,13 @@ async function oneRun(runIndex: number, work: string, layouts: Map<ImageName, { 
     }
     const [first] = layouts;
     if (first === undefined) return;
+    const [loadImage, loadLayout] = first;
+    const load = (registry: BenchRegistry) => manifestLoad(registry, `${REPOSITORY}-${loadImage}`, loadLayout.tag, facts.get(loadImage)!.digest, LOAD);
     for (const registry of order) sampleOf(registry).idle.push(await idleCpuShare(registry, IDLE_SECONDS));
-    for (const registry of order) sampleOf(registry).load.push(await manifestLoad(registry, `${REPOSITORY}-${first[0]}`, first[1].tag, facts.get(first[0])!.digest, LOAD));
-    const floor = await startFloorServer(first[1]);
+    for (const registry of order) sampleOf(registry).load.push(await load(registry));
+    const floor = await startFloorServer(loadLayout);
     try {
-      sampleOf(floor).load.push(await manifestLoad(floor, `${REPOSITORY}-${first[0]}`, first[1].tag, facts.get(first[0])!.digest, LOAD));
+      sampleOf(floor).load.push(await load(floor));
     } finally {
       await floor.stop();
     }

@@ -152,6 +152,21 @@ describe('pushing to registries that misbehave', { timeout: 20_000 }, () => {
     await assert.rejects(listReferrers(notJson, 'a/b', sha256Digest('s')), isError('INPUT'));
   });
 
+  it('honours OCI-Chunk-Min-Length for chunked uploads', async () => {
+    const ranges: string[] = [];
+    const client = await fake((request, response) => {
+      if (request.method === 'HEAD') response.writeHead(404).end();
+      else if (request.method === 'POST') response.writeHead(202, { location: '/v2/a/b/blobs/uploads/1', 'oci-chunk-min-length': '5000' }).end();
+      else if (request.method === 'PATCH') {
+        ranges.push(String(request.headers['content-range']));
+        response.writeHead(202, { location: '/v2/a/b/blobs/uploads/1' }).end();
+      } else response.writeHead(201).end();
+    });
+    const blob = randomBytes(8000);
+    await client.pushBlob('a/b', { digest: sha256Digest(blob), size: blob.length, open: async () => pieces(blob, 999) }, { chunkBytes: 1000 });
+    assert.deepEqual(ranges, ['0-4999', '5000-7999']);
+  });
+
   it('uses the referrers API when the registry has one', async () => {
     const subject = sha256Digest('s');
     const entry = { mediaType: OCI_MANIFEST, digest: sha256Digest('r'), size: 10, artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json' };

@@ -28,6 +28,7 @@ export interface PushedBlob {
 
 const PUSH = ['pull', 'push'];
 const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
 const OCTET_STREAM = 'application/octet-stream';
 
 /** Digest and size of a source, validated before anything is sent. */
@@ -39,7 +40,7 @@ function describeSource(source: BlobSource): { digest: string; size: number } {
   return { digest: parseDigest(source.digest, 'blob digest'), size: source.size };
 }
 
-export async function blobExists(session: RegistrySession, repository: string, digest: string): Promise<boolean> {
+async function blobExists(session: RegistrySession, repository: string, digest: string): Promise<boolean> {
   const response = await session.request({
     method: 'HEAD',
     repository,
@@ -83,8 +84,12 @@ export async function pushBlob(session: RegistrySession, repository: string, sou
     await started.body?.cancel().catch(() => {});
     return { digest, size, how: 'mounted' };
   }
+  // The spec lets a registry ask for chunks of at least OCI-Chunk-Min-Length bytes; a chunk is held
+  // in memory, so the request is honoured only up to MAX_CHUNK_BYTES.
+  const minimum = Number(started.headers.get('oci-chunk-min-length') ?? 0);
+  const wanted = Number.isSafeInteger(minimum) ? Math.min(minimum, MAX_CHUNK_BYTES) : 0;
+  const chunkBytes = Math.max(options.chunkBytes ?? DEFAULT_CHUNK_BYTES, wanted);
   let location = await uploadLocation(session, started, action);
-  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
 
   if (Buffer.isBuffer(source) && source.length <= chunkBytes) {
     await finish(session, repository, location, digest, source, action);

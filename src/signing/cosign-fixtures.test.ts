@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Digest } from '../core/index.ts';
@@ -20,7 +21,6 @@ import { parseSimpleSigningPayload } from './simple-signing.ts';
 import { verifyMessageSignatureBundle } from './sigstore-bundle.ts';
 import { trustedKey, type TrustedKey } from './trust.ts';
 import { verifyAttestationCandidates, verifySignatureCandidates } from './verify.ts';
-import { createPublicKey } from 'node:crypto';
 
 const FIXTURES = new URL('../../../shared/cosign-fixtures/', import.meta.url).pathname;
 const fixture = (path: string) => readFile(join(FIXTURES, path));

@@ -3,7 +3,7 @@
  * a push the registry acknowledged survives a crash of the process or the machine. node:sqlite is
  * synchronous; every call is short (indexed lookups, small rows), so the event loop barely notices.
  */
-import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
+import { DatabaseSync, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import type { ManifestRecord, MetadataStore, Page } from './metadata-store.ts';
 
 const SCHEMA = `
@@ -82,6 +82,17 @@ function pageClause(column: string, page: Page): { where: string; limit: string;
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  /** Prepared once per SQL text: preparing costs more than running these small queries. */
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /** Opens (creating when needed) the database at `path`; `:memory:` for a throwaway one. */
   constructor(path: string) {
@@ -93,25 +104,23 @@ export class SqliteMetadataStore implements MetadataStore {
   async linkBlob(repository: string, digest: string, at: number): Promise<void> {
     this.#transaction(() => {
       this.#ensureRepository(repository, at);
-      this.#db
-        .prepare('INSERT INTO blob_links (repository, digest, linked_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET linked_at = excluded.linked_at')
+      this.#statement('INSERT INTO blob_links (repository, digest, linked_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET linked_at = excluded.linked_at')
         .run(repository, digest, at);
     });
   }
 
   async isBlobLinked(repository: string, digest: string): Promise<boolean> {
-    return this.#db.prepare('SELECT 1 FROM blob_links WHERE repository = ? AND digest = ?').get(repository, digest) !== undefined;
+    return this.#statement('SELECT 1 FROM blob_links WHERE repository = ? AND digest = ?').get(repository, digest) !== undefined;
   }
 
   async unlinkBlob(repository: string, digest: string): Promise<boolean> {
-    return Number(this.#db.prepare('DELETE FROM blob_links WHERE repository = ? AND digest = ?').run(repository, digest).changes) > 0;
+    return Number(this.#statement('DELETE FROM blob_links WHERE repository = ? AND digest = ?').run(repository, digest).changes) > 0;
   }
 
   async putManifest(record: ManifestRecord, references: string[], tag?: string): Promise<void> {
     this.#transaction(() => {
       this.#ensureRepository(record.repository, record.createdAt);
-      const inserted = this.#db
-        .prepare(
+      const inserted = this.#statement(
           `INSERT INTO manifests (repository, digest, media_type, artifact_type, subject, size, content, annotations, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
         )
@@ -127,7 +136,7 @@ export class SqliteMetadataStore implements MetadataStore {
           record.createdAt,
         );
       if (Number(inserted.changes) > 0) {
-        const addRef = this.#db.prepare('INSERT INTO manifest_refs (repository, digest, ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+        const addRef = this.#statement('INSERT INTO manifest_refs (repository, digest, ref) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
         for (const ref of references) addRef.run(record.repository, record.digest, ref);
       }
       if (tag !== undefined) {
@@ -139,47 +148,46 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async getManifest(repository: string, digest: string): Promise<ManifestRecord | undefined> {
-    const row = this.#db.prepare('SELECT * FROM manifests WHERE repository = ? AND digest = ?').get(repository, digest);
+    const row = this.#statement('SELECT * FROM manifests WHERE repository = ? AND digest = ?').get(repository, digest);
     return row === undefined ? undefined : toRecord(row);
   }
 
   async resolveTag(repository: string, tag: string): Promise<string | undefined> {
-    const row = this.#db.prepare('SELECT digest FROM tags WHERE repository = ? AND name = ?').get(repository, tag);
+    const row = this.#statement('SELECT digest FROM tags WHERE repository = ? AND name = ?').get(repository, tag);
     return row === undefined ? undefined : text(row, 'digest');
   }
 
   async listTags(repository: string, page: Page): Promise<string[]> {
     const { where, limit, params } = pageClause('name', page);
-    const rows = this.#db.prepare(`SELECT name FROM tags WHERE repository = ?${where} ORDER BY name${limit}`).all(repository, ...params);
+    const rows = this.#statement(`SELECT name FROM tags WHERE repository = ?${where} ORDER BY name${limit}`).all(repository, ...params);
     return rows.map((row) => text(row, 'name'));
   }
 
   async repositoryExists(repository: string): Promise<boolean> {
-    return this.#db.prepare('SELECT 1 FROM repositories WHERE name = ?').get(repository) !== undefined;
+    return this.#statement('SELECT 1 FROM repositories WHERE name = ?').get(repository) !== undefined;
   }
 
   async listRepositories(page: Page): Promise<string[]> {
     const { where, limit, params } = pageClause('name', page);
-    const rows = this.#db.prepare(`SELECT name FROM repositories WHERE 1 = 1${where} ORDER BY name${limit}`).all(...params);
+    const rows = this.#statement(`SELECT name FROM repositories WHERE 1 = 1${where} ORDER BY name${limit}`).all(...params);
     return rows.map((row) => text(row, 'name'));
   }
 
   async deleteTag(repository: string, tag: string): Promise<boolean> {
-    return Number(this.#db.prepare('DELETE FROM tags WHERE repository = ? AND name = ?').run(repository, tag).changes) > 0;
+    return Number(this.#statement('DELETE FROM tags WHERE repository = ? AND name = ?').run(repository, tag).changes) > 0;
   }
 
   async deleteManifest(repository: string, digest: string): Promise<boolean> {
     return this.#transaction(() => {
-      const deleted = this.#db.prepare('DELETE FROM manifests WHERE repository = ? AND digest = ?').run(repository, digest);
-      this.#db.prepare('DELETE FROM tags WHERE repository = ? AND digest = ?').run(repository, digest);
-      this.#db.prepare('DELETE FROM manifest_refs WHERE repository = ? AND digest = ?').run(repository, digest);
+      const deleted = this.#statement('DELETE FROM manifests WHERE repository = ? AND digest = ?').run(repository, digest);
+      this.#statement('DELETE FROM tags WHERE repository = ? AND digest = ?').run(repository, digest);
+      this.#statement('DELETE FROM manifest_refs WHERE repository = ? AND digest = ?').run(repository, digest);
       return Number(deleted.changes) > 0;
     });
   }
 
   async listReferrers(repository: string, subject: string): Promise<ManifestRecord[]> {
-    const rows = this.#db
-      .prepare(
+    const rows = this.#statement(
         `SELECT repository, digest, media_type, artifact_type, subject, size, X'' AS content, annotations, created_at
          FROM manifests WHERE repository = ? AND subject = ? ORDER BY created_at, digest`,
       )
@@ -188,20 +196,19 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async digestsInUse(since: number): Promise<Set<string>> {
-    const rows = this.#db
-      .prepare('SELECT ref AS digest FROM manifest_refs UNION SELECT digest FROM blob_links WHERE linked_at >= ?')
+    const rows = this.#statement('SELECT ref AS digest FROM manifest_refs UNION SELECT digest FROM blob_links WHERE linked_at >= ?')
       .all(since);
     return new Set(rows.map((row) => text(row, 'digest')));
   }
 
   async isDigestInUse(digest: string, since: number): Promise<boolean> {
-    const referenced = this.#db.prepare('SELECT 1 FROM manifest_refs WHERE ref = ? LIMIT 1').get(digest);
+    const referenced = this.#statement('SELECT 1 FROM manifest_refs WHERE ref = ? LIMIT 1').get(digest);
     if (referenced !== undefined) return true;
-    return this.#db.prepare('SELECT 1 FROM blob_links WHERE digest = ? AND linked_at >= ? LIMIT 1').get(digest, since) !== undefined;
+    return this.#statement('SELECT 1 FROM blob_links WHERE digest = ? AND linked_at >= ? LIMIT 1').get(digest, since) !== undefined;
   }
 
   async forgetBlob(digest: string): Promise<void> {
-    this.#db.prepare('DELETE FROM blob_links WHERE digest = ?').run(digest);
+    this.#statement('DELETE FROM blob_links WHERE digest = ?').run(digest);
   }
 
   async close(): Promise<void> {
@@ -209,7 +216,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   #ensureRepository(name: string, at: number): void {
-    this.#db.prepare('INSERT INTO repositories (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(name, at);
+    this.#statement('INSERT INTO repositories (name, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(name, at);
   }
 
   #transaction<T>(work: () => T): T {

@@ -84,6 +84,12 @@ describe('signing commands against a registry', () => {
     const revoked = await runCli(['verify', `${image}:1`, '--key', PUB, '--trust-config', trust], { env });
     assert.equal(revoked.code, 1);
     assert.match(revoked.stdout, /key-revoked: signed by example-release/);
+
+    const current = join(work, 'current.yaml');
+    await writeFile(current, `keys:\n  - name: example-release\n    publicKey: ${PUB}\n    notBefore: 2020-01-01T00:00:00Z\n    notAfter: 2999-01-01T00:00:00Z\n`);
+    const trusted = await runCli(['verify', `${image}:1`, '--trust-config', current], { env });
+    assert.equal(trusted.code, 0, trusted.stdout);
+    assert.match(trusted.stdout, /valid +signed by example-release/);
   });
 
   it('attests an SBOM and verifies it by predicate type', async () => {

@@ -66,7 +66,7 @@ async function run(args: string[], kind: 'signature' | 'attestation'): Promise<n
   const format = choice('format', values.format, ['text', 'json'] as const, 'text');
   if (kind === 'signature' && values.type !== undefined) throw usageError('--type belongs to verify-attestation');
   if (kind === 'attestation' && values.annotations !== undefined) throw usageError('-a belongs to verify');
-  const keys = await trustedKeys(values.key, values['trust-config'], values['passphrase-file']);
+  const keys = await trustedKeys(command, values.key, values['trust-config'], values['passphrase-file']);
   const target = await resolveTarget(image, { ...registryOptions(values), logger: loggerFor(values) }, false);
   const options = {
     keys,
@@ -91,8 +91,8 @@ function predicateType(type: string): string {
  * --key alone trusts that key; the trust file alone trusts every key it lists; both together trust
  * only --key, judged by its entry in the trust file (window, revocation) when it has one.
  */
-async function trustedKeys(key: string | undefined, trustFile: string | undefined, passphraseFile: string | undefined): Promise<TrustedKey[]> {
-  if (key === undefined && trustFile === undefined) throw usageError('verify needs --key REF or --trust-config FILE');
+async function trustedKeys(command: string, key: string | undefined, trustFile: string | undefined, passphraseFile: string | undefined): Promise<TrustedKey[]> {
+  if (key === undefined && trustFile === undefined) throw usageError(`${command} needs --key REF or --trust-config FILE`);
   const listed = trustFile === undefined ? [] : await loadTrustFile(trustFile);
   if (key === undefined) return listed;
   const given = trustedKey(key, await openPublicKey(key, passphraseFile));
