@@ -6,6 +6,7 @@
  *   jobs.db
  *     jobs    one row per job: kind, unique key, JSON payload, state, attempts, last error, run_after
  *     scans   one row per scanned manifest digest: inventory, findings, summary, advisory DB facts
+ *     finding_first_seen  when each finding (findingKey) of a digest was first matched: grace periods
  */
 import { DatabaseSync, type SQLOutputValue } from 'node:sqlite';
 import { PortcullisError } from '../core/index.ts';
@@ -35,6 +36,11 @@ CREATE TABLE IF NOT EXISTS scans (
   advisory_db TEXT,
   sbom_digest TEXT) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS scans_by_repository ON scans (repository, digest);
+CREATE TABLE IF NOT EXISTS finding_first_seen (
+  digest TEXT NOT NULL,
+  finding TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  PRIMARY KEY (digest, finding)) WITHOUT ROWID;
 `;
 
 export type Row = Record<string, SQLOutputValue>;

@@ -10,16 +10,17 @@ export interface FindingsDiff {
   fixed: Finding[];
 }
 
-function keyOf(finding: Finding): string {
+/** The identity of a finding within one image: its flaw and the package it was found in. */
+export function findingKey(finding: Finding): string {
   return `${finding.id}\u0000${finding.package.purl}`;
 }
 
 export function diffFindings(before: readonly Finding[], after: readonly Finding[]): FindingsDiff {
-  const beforeKeys = new Set(before.map(keyOf));
-  const afterKeys = new Set(after.map(keyOf));
+  const beforeKeys = new Set(before.map(findingKey));
+  const afterKeys = new Set(after.map(findingKey));
   return {
-    added: after.filter((finding) => !beforeKeys.has(keyOf(finding))),
-    fixed: before.filter((finding) => !afterKeys.has(keyOf(finding))),
+    added: after.filter((finding) => !beforeKeys.has(findingKey(finding))),
+    fixed: before.filter((finding) => !afterKeys.has(findingKey(finding))),
   };
 }
 

@@ -6,6 +6,7 @@
 export { RegistryScanner, type RegistryScannerEvents, type RegistryScannerOptions, type ScanFailed, type ScanState } from './service.ts';
 export type { AdvisoryDatabaseInfo, ListScansOptions, ScanListing, ScanResult, VulnerabilitySummary } from './results.ts';
 export type { ImageRescan, RescanReport } from './rescan.ts';
+export { findingKey } from './findings-diff.ts';
 export type { Job, JobKind, JobState } from './job-store.ts';
 export { openLocalImage } from './local-image.ts';
 export { CYCLONEDX_ARTIFACT_TYPE, SBOM_CREATOR_ANNOTATION } from './sbom-referrer.ts';

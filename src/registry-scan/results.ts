@@ -7,6 +7,7 @@ import { PortcullisError } from '../core/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { SEVERITY_ORDER, type Finding, type Severity } from '../vuln/index.ts';
 import { type Row, integer, optionalText, text } from './database.ts';
+import { findingKey } from './findings-diff.ts';
 
 /** Counts of findings per severity, and their total. */
 export type VulnerabilitySummary = Record<Severity, number> & { total: number };
@@ -102,6 +103,7 @@ export class ResultStore {
         result.advisoryDatabase === undefined ? null : JSON.stringify(result.advisoryDatabase),
         result.sbomDigest ?? null,
       );
+    this.#recordFirstSeen(result.digest, result.findings, result.matchedAt);
   }
 
   /** Replaces the findings of a stored result after a rescan. */
@@ -109,6 +111,19 @@ export class ResultStore {
     this.#db
       .prepare('UPDATE scans SET findings = ?, summary = ?, matched_at = ?, advisory_db = ? WHERE digest = ?')
       .run(JSON.stringify(findings), JSON.stringify(summarize(findings)), matchedAt, advisoryDatabase === undefined ? null : JSON.stringify(advisoryDatabase), digest);
+    this.#recordFirstSeen(digest, findings, matchedAt);
+  }
+
+  /** Keeps the earliest time each finding was matched, so a rescan does not restart grace periods. */
+  #recordFirstSeen(digest: string, findings: readonly Finding[], at: number): void {
+    const insert = this.#db.prepare('INSERT OR IGNORE INTO finding_first_seen (digest, finding, first_seen) VALUES (?, ?, ?)');
+    for (const finding of findings) insert.run(digest, findingKey(finding), at);
+  }
+
+  /** When each finding of a digest was first matched (ms since the epoch), by findingKey. */
+  firstSeen(digest: string): Map<string, number> {
+    const rows = this.#db.prepare('SELECT finding, first_seen FROM finding_first_seen WHERE digest = ?').all(digest) as Row[];
+    return new Map(rows.map((row) => [text(row, 'finding'), integer(row, 'first_seen')]));
   }
 
   get(digest: string): ScanResult | undefined {

@@ -140,6 +140,11 @@ export class RegistryScanner {
     return this.#results.summary(digest);
   }
 
+  /** When each finding of a digest was first matched (ms since the epoch), keyed by findingKey(). */
+  findingFirstSeen(digest: string): Map<string, number> {
+    return this.#results.firstSeen(digest);
+  }
+
   listScans(options?: ListScansOptions): ScanListing[] {
     return this.#results.list(options);
   }

@@ -12,6 +12,8 @@ import type { Authorize } from './authorize.ts';
 import { ERROR_CODES, errorBody } from './error-codes.ts';
 import { logRequests } from './request-log.ts';
 import { registerDistributionRoutes } from './routes/distribution.ts';
+import type { PullGate } from '../registry-policy/index.ts';
+import { pullGateCheck } from './pull-gate.ts';
 
 /**
  * Access control: `auth` (the normal case) checks every /v2/ request against the AuthService, serves
@@ -23,6 +25,8 @@ export type BuildOptions = {
   logger?: Logger;
   /** PEM certificate (chain) and private key: the app then serves HTTPS. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Per-project pull gates (src/registry-policy): refused manifest GETs answer 403 DENIED with the reason. */
+  pullGate?: PullGate;
 } & ({ auth: AuthService } | { authorize: Authorize });
 
 /** Fastify's own request errors (malformed headers, aborted bodies) in the spec's vocabulary. */
@@ -59,12 +63,13 @@ export function build(options: BuildOptions): FastifyInstance {
   logRequests(app, logger);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toRegistryError(error, logger)));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new RegistryError('NAME_UNKNOWN', 'no such endpoint')));
+  const pullCheck = options.pullGate === undefined ? undefined : pullGateCheck(options.pullGate);
   if ('auth' in options) {
     registerTokenRoute(app, { auth: options.auth });
     auditRegistryAccess(app, options.auth);
-    registerDistributionRoutes(app, options.registry, authServiceAuthorize(options.auth));
+    registerDistributionRoutes(app, options.registry, authServiceAuthorize(options.auth), pullCheck);
   } else {
-    registerDistributionRoutes(app, options.registry, options.authorize);
+    registerDistributionRoutes(app, options.registry, options.authorize, pullCheck);
   }
   return app;
 }

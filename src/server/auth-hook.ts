@@ -62,6 +62,11 @@ async function principalOf(auth: AuthService, request: FastifyRequest, scopes: r
 /** Principals of answered requests, for the audit in onResponse (a WeakMap: nothing outlives the request). */
 const principals = new WeakMap<FastifyRequest, Principal>();
 
+/** Who an authorised request came from (undefined before authorisation, or without an AuthService). */
+export function requestPrincipal(request: FastifyRequest): Principal | undefined {
+  return principals.get(request);
+}
+
 /** The Authorize hook for build(): every /v2/ request is checked against the AuthService. */
 export function authServiceAuthorize(auth: AuthService): Authorize {
   return async (request, access) => {
@@ -119,12 +124,15 @@ function auditedOperation(method: string, url: string): { action: 'pull' | 'push
 export function auditRegistryAccess(app: FastifyInstance, auth: AuthService): void {
   app.addHook('onResponse', async (request, reply) => {
     const principal = principals.get(request);
-    if (principal === undefined || reply.statusCode >= 300) return;
+    // An authorised pull answered 403 was refused by a project's pull gate: a refusal worth a record.
+    const refusedByGate = reply.statusCode === 403;
+    if (principal === undefined || (reply.statusCode >= 300 && !refusedByGate)) return;
     const operation = auditedOperation(request.method, request.url);
-    if (operation === undefined) return;
+    if (operation === undefined || (refusedByGate && operation.action !== 'pull')) return;
     const digest = reply.getHeader('docker-content-digest');
     const reference = operation.reference.includes(':') ? `@${operation.reference}` : `:${operation.reference}`;
     const target = `${operation.name}${reference}${typeof digest === 'string' && !operation.reference.includes(':') ? `@${digest}` : ''}`;
-    auth.audit({ actor: loginName(principal) || 'anonymous', action: operation.action, target, ip: request.ip, outcome: 'ok' });
+    const outcome = refusedByGate ? { outcome: 'denied' as const, detail: { refused: 'pull gate' } } : { outcome: 'ok' as const };
+    auth.audit({ actor: loginName(principal) || 'anonymous', action: operation.action, target, ip: request.ip, ...outcome });
   });
 }

@@ -18,3 +18,4 @@ export { resolveTarget, type ImageTarget, type TargetOptions } from './target.ts
 export { attestImage, signImage, verifyImageAttestations, verifyImageSignatures, type SignedImage } from './operations.ts';
 export { copyImage, type CopyEnd, type CopyResult } from './copy.ts';
 export { dsseBundle, keyHint, messageSignatureBundle, verifyMessageSignatureBundle, BUNDLE_V03_MEDIA_TYPE } from './sigstore-bundle.ts';
+export { evaluateScanRule, formatScanRule, parseScanPolicy, parseScanRule, GATE_LEVELS, type ClauseViolation, type GateFinding, type GateLevel, type ScanClause, type ScanRule } from './scan-gate.ts';

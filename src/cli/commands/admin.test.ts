@@ -87,7 +87,7 @@ describe('portcullis admin', () => {
       [['robot', 'add', 'r4'], /at least one --scope/],
       [['robot', 'add', 'r5', '--scope', 'a:pull', '--expires', 'tomorrow'], /--expires takes/],
       [['robot', 'revoke', 'ghost'], /no robot "ghost"/],
-      [['group', 'x'], /admin takes user, robot or project/],
+      [['group', 'x'], /admin takes user, robot, project, exception or label/],
       [['user', 'list', 'extra'], /usage: portcullis admin user list/],
     ];
     const before = withStore((store) => store.readAudit(0, 100_000).length);

@@ -11,6 +11,8 @@ import { type Actor, createRobot, createUser, deleteUser, generatePassword, open
 import { PortcullisError } from '../../core/index.ts';
 import { parseCommandLine, usageError } from '../args.ts';
 import { parseRobotScopeOption, parseExpiry } from './admin-options.ts';
+import { exceptionCommand, gateCommand, labelCommand, type PolicyContext } from './admin-policy.ts';
+import { openPolicyStore } from '../../registry-policy/index.ts';
 import { defaultDataDir } from './serve.ts';
 import { authDbPath } from './serve-access.ts';
 
@@ -32,12 +34,22 @@ Commands:
                                               create or replace a project's settings
   project member PROJECT USER ROLE            give USER a role (${PROJECT_ROLES.join(', ')}) or
                                               "none" to remove it
+  project gate PROJECT [--min-severity LEVEL] [--block-unscanned] [--grace LEVEL=DAYS]... | --off
+                                              refuse pulls of images with findings at or above
+                                              LEVEL, or not scanned yet (replaces the settings)
+  project gates                               pull gates of every project
+  exception add VULN (--digest D | --repository R) --reason TEXT --owner WHO --expires WHEN
+                                              let images with finding VULN through the gates
+  exception list [--all]                      exceptions in force (--all: expired ones too)
+  exception delete ID                         remove an exception
+  label set DIGEST KEY=VALUE...               label an artifact (KEY= removes a label)
+  label list DIGEST                           an artifact's labels
 
 Options:
       --data DIR          the registry's data directory (default as for portcullis serve)
       --scope P:A         robot scope: repository pattern (* within a segment, ** across) and
                           comma-separated actions (pull, push, delete, *); repeatable
-      --expires WHEN      robot expiry: an ISO 8601 time, or a duration like 30d or 12h
+      --expires WHEN      robot or exception expiry: an ISO 8601 time, or a duration like 30d or 12h
   -h, --help              this help`;
 
 const OPTIONS = {
@@ -51,6 +63,15 @@ const OPTIONS = {
   description: { type: 'string' },
   public: { type: 'boolean' },
   allow: { type: 'string', multiple: true },
+  'min-severity': { type: 'string' },
+  'block-unscanned': { type: 'boolean' },
+  grace: { type: 'string', multiple: true },
+  off: { type: 'boolean' },
+  digest: { type: 'string' },
+  repository: { type: 'string' },
+  reason: { type: 'string' },
+  owner: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 type AdminValues = ReturnType<typeof parseCommandLine<typeof OPTIONS>>['values'];
@@ -167,7 +188,17 @@ function projectCommand({ store, actor, values, args }: Context): void {
       return;
     }
     default:
-      throw usageError(`admin project takes put or member, got ${JSON.stringify(sub ?? '')}`);
+      throw usageError(`admin project takes put, member, gate or gates, got ${JSON.stringify(sub ?? '')}`);
+  }
+}
+
+/** Runs a feedback-loop command on the data directory's policy.db (next to auth.db). */
+function policyCommand(context: Context & { dataDir: string }, run: (policy: PolicyContext) => void): void {
+  const policy = openPolicyStore(context.dataDir);
+  try {
+    run({ policy, auth: context.store, actor: context.actor, values: context.values, args: context.args, now: Date.now() });
+  } finally {
+    policy.close();
   }
 }
 
@@ -177,12 +208,13 @@ export async function adminCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${ADMIN_HELP}\n`);
     return values.help === true ? 0 : 2;
   }
-  const path = authDbPath(values.data ?? defaultDataDir());
+  const dataDir = values.data ?? defaultDataDir();
+  const path = authDbPath(dataDir);
   // Creating the database here would skip serve's first-start admin: refuse instead.
   if (!existsSync(path)) throw new PortcullisError('NOT_FOUND', `no auth database at ${path}: start portcullis serve with this --data once first`);
   const { store, close } = openSqliteAuthStore(path);
   const [group, ...args] = positionals;
-  const context: Context = { store, actor: { name: `cli:${userInfo().username}`, ip: '' }, values, args };
+  const context = { store, actor: { name: `cli:${userInfo().username}`, ip: '' }, values, args, dataDir };
   try {
     switch (group) {
       case 'user':
@@ -192,10 +224,17 @@ export async function adminCommand(argv: string[]): Promise<number> {
         await robotCommand(context);
         break;
       case 'project':
-        projectCommand(context);
+        if (args[0] === 'gate' || args[0] === 'gates') policyCommand(context, (policy) => gateCommand({ ...policy, args: args.slice(1) }, args[0] === 'gate' ? 'gate' : 'gates'));
+        else projectCommand(context);
+        break;
+      case 'exception':
+        policyCommand(context, exceptionCommand);
+        break;
+      case 'label':
+        policyCommand(context, labelCommand);
         break;
       default:
-        throw usageError(`admin takes user, robot or project, got ${JSON.stringify(group ?? '')}`);
+        throw usageError(`admin takes user, robot, project, exception or label, got ${JSON.stringify(group ?? '')}`);
     }
   } finally {
     close();

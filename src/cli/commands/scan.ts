@@ -30,6 +30,7 @@ import {
   scanSecrets,
   type SecretScanResult,
 } from '../../secrets/index.ts';
+import { PREDICATE_TYPES } from '../../signing/index.ts';
 import { SEVERITY_ORDER, matchInventory, type Severity } from '../../vuln/index.ts';
 import { defaultDatabasePath, openAdvisoryStore } from '../../vuln/store/index.ts';
 import {
@@ -44,6 +45,7 @@ import {
   usageError,
 } from '../args.ts';
 import { writeReport } from '../output.ts';
+import { ATTEST_OPTIONS, ATTEST_OPTIONS_HELP, attachPredicate, attestRequest, attestationNote, vulnPredicate } from './attest-shared.ts';
 import { createProgressBar } from '../progress.ts';
 import { PORTCULLIS_VERSION } from '../version.ts';
 
@@ -74,6 +76,8 @@ Options:
       --vex FILE           OpenVEX document; not_affected/fixed statements suppress (repeatable)
       --allowlist FILE     secret scanning: YAML allow-list (see 'portcullis secrets --help')
 
+${ATTEST_OPTIONS_HELP}
+
 ${IMAGE_OPTIONS_HELP}
 
 ${GLOBAL_OPTIONS_HELP}`;
@@ -81,6 +85,7 @@ ${GLOBAL_OPTIONS_HELP}`;
 const SCAN_OPTIONS = {
   ...GLOBAL_OPTIONS,
   ...IMAGE_OPTIONS,
+  ...ATTEST_OPTIONS,
   db: { type: 'string' },
   severity: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -108,7 +113,7 @@ function scannerList(value: string | undefined): Set<Scanner> {
   return scanners;
 }
 
-async function readIgnores(path: string | undefined): Promise<IgnoreEntry[]> {
+export async function readIgnores(path: string | undefined): Promise<IgnoreEntry[]> {
   const file = path ?? (existsSync(DEFAULT_IGNORE_FILE) ? DEFAULT_IGNORE_FILE : undefined);
   if (file === undefined) return [];
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
@@ -117,7 +122,7 @@ async function readIgnores(path: string | undefined): Promise<IgnoreEntry[]> {
   return parseIgnoreFile(bytes, file);
 }
 
-async function readVex(paths: readonly string[]): Promise<VexDocument[]> {
+export async function readVex(paths: readonly string[]): Promise<VexDocument[]> {
   const documents: VexDocument[] = [];
   for (const path of paths) {
     const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
@@ -184,7 +189,7 @@ function combine(format: Format, vulnerabilities: string, secrets: string): stri
 }
 
 /** The advisory database's path, checked before any scanning starts. */
-function requireDatabase(flag: string | undefined): string {
+export function requireDatabase(flag: string | undefined): string {
   const path = defaultDatabasePath(flag);
   if (!existsSync(path)) {
     throw new PortcullisError('NOT_FOUND', `no advisory database at ${path}: run 'portcullis db update' (online) or 'portcullis db import PATH' (offline) first`);
@@ -192,7 +197,7 @@ function requireDatabase(flag: string | undefined): string {
   return path;
 }
 
-function findVulnerabilities(inventory: Inventory, databasePath: string, options: Parameters<typeof matchInventory>[2]) {
+export function findVulnerabilities(inventory: Inventory, databasePath: string, options: Parameters<typeof matchInventory>[2]) {
   const store = openAdvisoryStore(databasePath, { readOnly: true });
   try {
     return matchInventory(inventory, store, options);
@@ -217,6 +222,8 @@ export async function scanCommand(args: string[]): Promise<number> {
   const vex = await readVex(values.vex ?? []);
 
   const scanners = scannerList(values.scanners);
+  if (values.attest && !scanners.has('vuln')) throw usageError('--attest attaches the vulnerability scan: include vuln in --scanners');
+  const attest = await attestRequest('scan', positionals[0]!, values);
   if (scanners.has('secret') && (format === 'cyclonedx' || format === 'junit')) throw secretFormatError(format);
   const databasePath = scanners.has('vuln') ? requireDatabase(values.db) : undefined;
   const color = !values.output && process.stdout.isTTY === true;
@@ -237,6 +244,7 @@ export async function scanCommand(args: string[]): Promise<number> {
     return secretsFail ? 1 : 0;
   }
 
+  const startedOn = new Date();
   const inventory = await inventoryForScan(positionals[0]!, { ...imageOptions, onProgress: progress });
   const findings = findVulnerabilities(inventory, databasePath, {
     ...(values['ignore-unfixed'] ? { ignoreUnfixed: true } : {}),
@@ -246,6 +254,11 @@ export async function scanCommand(args: string[]): Promise<number> {
   });
   const report = buildScanReport({ inventory, findings, toolVersion: PORTCULLIS_VERSION, ignores, vex });
   for (const expired of report.expiredIgnores) logger.warn(`ignore entry for ${expired.entry.id} expired on ${expired.entry.expires}: it no longer applies`);
+  if (attest !== undefined) {
+    const predicate = vulnPredicate(report, { databasePath, startedOn, finishedOn: new Date() });
+    const attested = await attachPredicate(attest.reference, report.target.imageDigest, attest.signer, PREDICATE_TYPES.vuln!, predicate, { ...imageOptions, logger });
+    if (!values.quiet) process.stderr.write(attestationNote(attested, PREDICATE_TYPES.vuln!));
+  }
   const vulnerabilitiesText = renderVulnerabilities(format, report, inventory, failOn, color);
   await writeReport(secretsText === undefined ? vulnerabilitiesText : combine(format, vulnerabilitiesText, secretsText), values.output);
   return exitCodeFor(report, failOn) === 1 || secretsFail ? 1 : 0;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openRegistry } from '../../registry/index.ts';
 import { RegistryScanner, type RegistryScannerOptions, parseWebhookUrl } from '../../registry-scan/index.ts';
 import { build } from '../../server/index.ts';
+import { PullGate, openPolicyStore } from '../../registry-policy/index.ts';
 import { SEVERITY_ORDER } from '../../vuln/index.ts';
 import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { PORTCULLIS_VERSION } from '../version.ts';
@@ -113,7 +114,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const scanner = new RegistryScanner({ ...scanning, registry, dataDir, logger });
   scanner.start();
   if (scanning.advisoryDb === undefined) logger.warn('no --db: pushed images are inventoried and get an SBOM, but nothing is matched');
-  const app = build({ registry, logger, tls: access.tls, ...access.access });
+  // Pull gates read policy.db (written by portcullis admin) and the scanner's results on every pull.
+  const policy = openPolicyStore(dataDir);
+  const pullGate = new PullGate({ store: policy, scans: scanner, onBlocked: (blocked) => logger.info(blocked.reason) });
+  const app = build({ registry, logger, tls: access.tls, pullGate, ...access.access });
   const address = await app.listen({ host, port });
   process.stdout.write(`portcullis serve: listening on ${address} (data in ${dataDir})\n`);
 
@@ -130,6 +134,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.off('SIGHUP', rescan);
   await app.close();
   await scanner.close();
+  policy.close();
   await registry.close();
   access.close();
   return 0;

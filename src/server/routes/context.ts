@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RegistryService } from '../../registry/index.ts';
 import type { Authorize } from '../authorize.ts';
+import type { PullCheck } from '../pull-gate.ts';
 
 export interface HandlerContext {
   request: FastifyRequest;
@@ -9,6 +10,8 @@ export interface HandlerContext {
   registry: RegistryService;
   authorize: Authorize;
   query: URLSearchParams;
+  /** Refuses manifest pulls that a project's pull gate does not let out. */
+  pullCheck?: PullCheck;
 }
 
 export const API_VERSION_HEADER = 'docker-distribution-api-version';

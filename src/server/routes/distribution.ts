@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RegistryError, checkRepository, type RegistryService } from '../../registry/index.ts';
 import type { AccessRequest, Action, Authorize } from '../authorize.ts';
+import type { PullCheck } from '../pull-gate.ts';
 import { appendChunk, cancelUpload, completeUpload, deleteBlob, getBlob, startUpload, uploadStatus } from './blobs.ts';
 import { API_VERSION_HEADER, type HandlerContext } from './context.ts';
 import { listCatalog, listReferrers, listTags } from './listing.ts';
@@ -67,7 +68,7 @@ function dispatch(endpoint: Endpoint, method: string): Dispatch {
   throw unsupportedMethod(method);
 }
 
-export function registerDistributionRoutes(app: FastifyInstance, registry: RegistryService, authorize: Authorize): void {
+export function registerDistributionRoutes(app: FastifyInstance, registry: RegistryService, authorize: Authorize, pullCheck?: PullCheck): void {
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header(API_VERSION_HEADER, 'registry/2.0');
     const [path = '', search = ''] = request.url.split('?', 2);
@@ -77,7 +78,7 @@ export function registerDistributionRoutes(app: FastifyInstance, registry: Regis
     const { actions, handler } = dispatch(endpoint, request.method);
     const access: AccessRequest = { repository, actions };
     await authorize(request, access);
-    await handler({ request, reply, registry, authorize, query: new URLSearchParams(search) });
+    await handler({ request, reply, registry, authorize, query: new URLSearchParams(search), ...(pullCheck !== undefined && { pullCheck }) });
     return reply;
   };
   const methods = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;

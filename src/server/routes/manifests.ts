@@ -2,8 +2,9 @@
 import type { HandlerContext } from './context.ts';
 import { boundedBody, header } from './http.ts';
 
-export async function getManifest({ request, reply, registry }: HandlerContext, name: string, reference: string): Promise<void> {
+export async function getManifest({ request, reply, registry, pullCheck }: HandlerContext, name: string, reference: string): Promise<void> {
   const record = await registry.manifests.get(name, reference);
+  pullCheck?.(request, { repository: name, digest: record.digest, mediaType: record.mediaType, content: record.content });
   reply.code(200).type(record.mediaType).header('docker-content-digest', record.digest).header('content-length', record.size);
   if (request.method === 'HEAD') return reply.send();
   return reply.send(Buffer.from(record.content.buffer, record.content.byteOffset, record.content.byteLength));
