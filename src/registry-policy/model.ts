@@ -49,7 +49,6 @@ const VULNERABILITY_ID = /^[A-Za-z][A-Za-z0-9]{1,15}-[A-Za-z0-9][A-Za-z0-9._:-]{
 const PROJECT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const LABEL_KEY = /^[a-z][a-z0-9._-]{0,62}$/;
 // C0/C1 controls and line breaks: they would forge lines in listings and error messages.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** A lone UTF-16 surrogate: text that came from malformed UTF-8 or was cut mid-character. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -10,9 +10,9 @@
  * valid version and among themselves by plain string order. `isValid` is the crate's parser.
  */
 import type { VersionComparator } from './types.ts';
-import { ParseCache } from './cache.ts';
 import { compareDigits, compareStrings, isDigitString } from './numeric.ts';
 import { comparePrecedence, parseStrictSemVer, type SemVer } from './semver-core.ts';
+import { invalidLowestComparator } from './invalid-lowest.ts';
 
 const U64_MAX = '18446744073709551615';
 
@@ -40,21 +40,4 @@ function compareBuild(a: readonly string[], b: readonly string[]): number {
   return Math.sign(a.length - b.length);
 }
 
-const cache = new ParseCache(parseCargoVersion);
-
-export const cargoComparator: VersionComparator = {
-  compare(a, b) {
-    if (a === b) return 0;
-    const x = cache.get(a);
-    const y = cache.get(b);
-    if (x === null || y === null) {
-      if (x !== null) return 1;
-      if (y !== null) return -1;
-      return compareStrings(a, b);
-    }
-    return comparePrecedence(x, y) || compareBuild(x.build, y.build);
-  },
-  isValid(v) {
-    return cache.get(v) !== null;
-  },
-};
+export const cargoComparator: VersionComparator = invalidLowestComparator(parseCargoVersion, (x, y) => comparePrecedence(x, y) || compareBuild(x.build, y.build));

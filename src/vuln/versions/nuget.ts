@@ -10,8 +10,8 @@
  * string order; `isValid` is TryParse.
  */
 import type { VersionComparator } from './types.ts';
-import { ParseCache } from './cache.ts';
 import { compareStrings } from './numeric.ts';
+import { invalidLowestComparator } from './invalid-lowest.ts';
 
 interface NuGetVersion {
   /** Major, minor, patch, revision. */
@@ -126,21 +126,4 @@ function compareParsed(a: NuGetVersion, b: NuGetVersion): number {
   return Math.sign(a.labels.length - b.labels.length);
 }
 
-const cache = new ParseCache(parseNuGetVersion);
-
-export const nugetComparator: VersionComparator = {
-  compare(a, b) {
-    if (a === b) return 0;
-    const x = cache.get(a);
-    const y = cache.get(b);
-    if (x === null || y === null) {
-      if (x !== null) return 1;
-      if (y !== null) return -1;
-      return compareStrings(a, b);
-    }
-    return compareParsed(x, y);
-  },
-  isValid(v) {
-    return cache.get(v) !== null;
-  },
-};
+export const nugetComparator: VersionComparator = invalidLowestComparator(parseNuGetVersion, compareParsed);

@@ -11,9 +11,9 @@
  * succeeding.
  */
 import type { VersionComparator } from './types.ts';
-import { ParseCache } from './cache.ts';
 import { compareStrings } from './numeric.ts';
 import { canonicalForm, compareCanonicalPhpVersions } from './php-version-compare.ts';
+import { invalidLowestComparator } from './invalid-lowest.ts';
 
 /** PCRE's `\s` without the UTF flag: ASCII whitespace only (as a character-class body). */
 const SPACE = ' \\t\\n\\v\\f\\r';
@@ -108,21 +108,4 @@ function compareNormalized(a: ComposerVersion, b: ComposerVersion): number {
   return compareCanonicalPhpVersions(a.canonical, b.canonical);
 }
 
-const cache = new ParseCache(parseComposerVersion);
-
-export const packagistComparator: VersionComparator = {
-  compare(a, b) {
-    if (a === b) return 0;
-    const x = cache.get(a);
-    const y = cache.get(b);
-    if (x === null || y === null) {
-      if (x !== null) return 1;
-      if (y !== null) return -1;
-      return compareStrings(a, b);
-    }
-    return compareNormalized(x, y);
-  },
-  isValid(v) {
-    return cache.get(v) !== null;
-  },
-};
+export const packagistComparator: VersionComparator = invalidLowestComparator(parseComposerVersion, compareNormalized);

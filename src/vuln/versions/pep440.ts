@@ -16,8 +16,8 @@
  * equates `ı`/`İ` with `i`, `ſ` with `s` and the Kelvin sign with `k`).
  */
 import type { VersionComparator } from './types.ts';
-import { ParseCache } from './cache.ts';
 import { compareDigits, compareStrings, isDigitString } from './numeric.ts';
+import { invalidLowestComparator } from './invalid-lowest.ts';
 
 const I = '[iIİı]';
 const S = '[sSſ]';
@@ -144,21 +144,4 @@ function compareParsed(a: Pep440Version, b: Pep440Version): number {
   return compareLocal(a.local, b.local);
 }
 
-const cache = new ParseCache(parsePep440);
-
-export const pep440Comparator: VersionComparator = {
-  compare(a, b) {
-    if (a === b) return 0;
-    const x = cache.get(a);
-    const y = cache.get(b);
-    if (x === null || y === null) {
-      if (x !== null) return 1;
-      if (y !== null) return -1;
-      return compareStrings(a, b);
-    }
-    return compareParsed(x, y);
-  },
-  isValid(v) {
-    return cache.get(v) !== null;
-  },
-};
+export const pep440Comparator: VersionComparator = invalidLowestComparator(parsePep440, compareParsed);
