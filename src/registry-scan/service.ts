@@ -20,7 +20,7 @@ import { type Job, type JobKind, type JobState, JobStore } from './job-store.ts'
 import { type RescanReport, rescanStored } from './rescan.ts';
 import { type ListScansOptions, ResultStore, type ScanListing, type ScanResult, type VulnerabilitySummary } from './results.ts';
 import { type ScanJobPayload, isPermanentScanError, parseScanPayload, scanImage } from './scan-worker.ts';
-import { webhookFinding } from './webhook-events.ts';
+import { webhookFinding, type PullBlockedData } from './webhook-events.ts';
 import { type WebhookOptions, Webhooks } from './webhooks.ts';
 
 export interface RegistryScannerOptions {
@@ -194,6 +194,11 @@ export class RegistryScanner {
       this.#rescan = undefined;
     });
     return this.#rescan;
+  }
+
+  /** Sends a webhook for an event raised outside the scanner (a pull refused by a pull gate). */
+  notifyPullBlocked(data: PullBlockedData): void {
+    this.#webhooks.publish({ type: 'pull.blocked', data });
   }
 
   #announce(report: RescanReport): void {

@@ -58,11 +58,13 @@ export interface NewFindingsData {
   fixedCount: number;
 }
 
-/** Reserved for the pull gates: a pull refused by policy. */
+/** A pull refused by a project's pull gate. */
 export interface PullBlockedData {
   repository: string;
   digest: string;
   reason: string;
+  /** Ids of the findings that block the pull (empty when the image is refused as unscanned). */
+  findings: string[];
 }
 
 export type WebhookEvent =

@@ -116,7 +116,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (scanning.advisoryDb === undefined) logger.warn('no --db: pushed images are inventoried and get an SBOM, but nothing is matched');
   // Pull gates read policy.db (written by portcullis admin) and the scanner's results on every pull.
   const policy = openPolicyStore(dataDir);
-  const pullGate = new PullGate({ store: policy, scans: scanner, onBlocked: (blocked) => logger.info(blocked.reason) });
+  const pullGate = new PullGate({ store: policy, scans: scanner, onBlocked: (blocked) => {
+    logger.info(blocked.reason);
+    scanner.notifyPullBlocked(blocked);
+  } });
   const app = build({ registry, logger, tls: access.tls, pullGate, ...access.access });
   const address = await app.listen({ host, port });
   process.stdout.write(`portcullis serve: listening on ${address} (data in ${dataDir})\n`);
