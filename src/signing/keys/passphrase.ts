@@ -47,8 +47,9 @@ export function promptHidden(question: string, input: NodeJS.ReadStream = proces
   if (!input.isTTY) {
     return Promise.reject(new PortcullisError('USAGE', 'a passphrase is needed: use --passphrase-file, PORTCULLIS_PASSWORD or COSIGN_PASSWORD, or run on a terminal'));
   }
-  output.write(question);
+  // Echo goes off before the question shows: whatever is typed after the prompt appears is hidden.
   input.setRawMode(true);
+  output.write(question);
   input.resume();
   return new Promise((resolve, reject) => {
     let typed = '';
