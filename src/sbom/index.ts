@@ -13,3 +13,4 @@ export { displayName, layerLabel } from './display.ts';
 export { compareText, packageKey } from './order.ts';
 export { fit as fitToWidth, printable } from './table.ts';
 export { DEFAULT_MAX_SBOM_BYTES, DEFAULT_MAX_SBOM_PACKAGES, type ReadSbomOptions, readSbom } from './input/index.ts';
+export { COLUMN_GAP, COLUMN_INDENT, columnWidths, fitLastColumn, painter, renderColumns, type TextStyle } from './columns.ts';

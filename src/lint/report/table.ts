@@ -6,10 +6,8 @@
  * Messages quote the linted files, which are untrusted: every string passes through `printable`,
  * so an escape sequence in a Dockerfile or manifest cannot drive the reader's terminal.
  */
-import { styleText } from 'node:util';
-import stringWidth from 'string-width';
-import { fitToWidth, printable } from '../../sbom/index.ts';
-import { SEVERITY_ORDER, type Severity } from '../../vuln/index.ts';
+import { COLUMN_INDENT, columnWidths, fitLastColumn, fitToWidth, painter, printable, renderColumns } from '../../sbom/index.ts';
+import { SEVERITY_ORDER, SEVERITY_STYLE } from '../../vuln/index.ts';
 import type { LintFinding, LintReport } from '../model.ts';
 import { checksById, countBySeverity, reportedFindings } from './summary.ts';
 
@@ -20,24 +18,11 @@ export interface LintTableOptions {
   width?: number;
 }
 
-type Style = Parameters<typeof styleText>[0];
-
-const SEVERITY_STYLE: Record<Severity, Style> = {
-  CRITICAL: ['bold', 'red'],
-  HIGH: 'red',
-  MEDIUM: 'yellow',
-  LOW: 'cyan',
-  NONE: 'gray',
-  UNKNOWN: 'gray',
-};
-
 const HEADINGS = ['LINE', 'SEVERITY', 'CHECK', 'MESSAGE'] as const;
-const GAP = '  ';
-const INDENT = '  ';
 const MIN_MESSAGE = 20;
 
 export function formatLintTable(report: LintReport, options: LintTableOptions): string {
-  const paint = (style: Style, text: string) => (options.color && text !== '' ? styleText(style, text, { validateStream: false }) : text);
+  const paint = painter(options.color);
   const reported = reportedFindings(report);
   const lines: string[] = [];
 
@@ -45,14 +30,14 @@ export function formatLintTable(report: LintReport, options: LintTableOptions): 
     lines.push(`No findings: ${report.checks.length} check${plural(report.checks.length)} passed on ${report.files.length} file${plural(report.files.length)}.`);
   } else {
     const rows = reported.map(rowOf);
-    const widths = HEADINGS.map((heading, column) => Math.max(stringWidth(heading), ...rows.map((row) => stringWidth(row[column] ?? ''))));
-    fitMessage(widths, options.width);
+    const widths = columnWidths(HEADINGS, rows);
+    fitLastColumn(widths, options.width, MIN_MESSAGE);
     for (const [file, group] of groupByFile(reported)) {
       lines.push(paint('bold', options.width === undefined ? printable(file) : fitToWidth(printable(file), options.width)));
-      lines.push(INDENT + paint('bold', render([...HEADINGS], widths)));
+      lines.push(COLUMN_INDENT + paint('bold', renderColumns([...HEADINGS], widths)));
       for (const finding of group) {
         const cells = rowOf(finding).map((cell, column) => fitToWidth(cell, widths[column] ?? 0));
-        lines.push(INDENT + render(cells, widths, (cell, column) => (column === 1 ? paint(SEVERITY_STYLE[finding.severity], cell) : cell)));
+        lines.push(COLUMN_INDENT + renderColumns(cells, widths, (cell, column) => (column === 1 ? paint(SEVERITY_STYLE[finding.severity], cell) : cell)));
       }
       lines.push('');
     }
@@ -60,7 +45,7 @@ export function formatLintTable(report: LintReport, options: LintTableOptions): 
     const checks = checksById(report);
     for (const id of [...new Set(reported.map((finding) => finding.checkId))].sort()) {
       const check = checks.get(id);
-      lines.push(`${INDENT}${printable(id)}  ${printable(check?.fix ?? 'see the check documentation')}`);
+      lines.push(`${COLUMN_INDENT}${printable(id)}  ${printable(check?.fix ?? 'see the check documentation')}`);
     }
   }
 
@@ -89,21 +74,6 @@ function groupByFile(findings: readonly LintFinding[]): Map<string, LintFinding[
     else group.push(finding);
   }
   return groups;
-}
-
-/** Shrinks MESSAGE (the last column) so the indented table fits `width`. */
-function fitMessage(widths: number[], width: number | undefined): void {
-  if (width === undefined) return;
-  const others = widths.slice(0, -1).reduce((sum, w) => sum + w + GAP.length, INDENT.length);
-  widths[widths.length - 1] = Math.max(MIN_MESSAGE, Math.min(widths.at(-1) ?? 0, width - others));
-}
-
-function render(cells: readonly string[], widths: readonly number[], style: (cell: string, column: number) => string = (cell) => cell): string {
-  // Padding is computed on the visible text, before styling adds invisible escape codes.
-  return cells
-    .map((cell, column) => style(cell, column) + (column === cells.length - 1 ? '' : ' '.repeat(Math.max(0, (widths[column] ?? 0) - stringWidth(cell)))))
-    .join(GAP)
-    .trimEnd();
 }
 
 function plural(count: number): string {

@@ -7,10 +7,8 @@
  * advisory titles are untrusted, and an escape sequence in one must not drive the reader's terminal.
  * Colour (severity words only, plus bold headings) is the caller's decision: on a terminal only.
  */
-import { styleText } from 'node:util';
-import stringWidth from 'string-width';
-import { displayName, fitToWidth, printable } from '../../sbom/index.ts';
-import { type Finding, SEVERITY_ORDER, type Severity } from '../../vuln/index.ts';
+import { COLUMN_INDENT, columnWidths, displayName, fitLastColumn, fitToWidth, painter, printable, renderColumns } from '../../sbom/index.ts';
+import { type Finding, SEVERITY_ORDER, SEVERITY_STYLE } from '../../vuln/index.ts';
 import type { ReportedFinding, ScanReport } from './model.ts';
 
 export interface ScanTableOptions {
@@ -19,23 +17,11 @@ export interface ScanTableOptions {
   width?: number;
 }
 
-type Style = Parameters<typeof styleText>[0];
-
-const SEVERITY_STYLE: Record<Severity, Style> = {
-  CRITICAL: ['bold', 'red'],
-  HIGH: 'red',
-  MEDIUM: 'yellow',
-  LOW: 'cyan',
-  NONE: 'gray',
-  UNKNOWN: 'gray',
-};
-
 const HEADINGS = ['SEVERITY', 'ID', 'STATUS', 'FIXED IN', 'TITLE'] as const;
-const GAP = '  ';
-const INDENT = '  ';
+const MIN_TITLE = 8;
 
 export function formatScanTable(report: ScanReport, options: ScanTableOptions): string {
-  const paint = (style: Style, text: string) => (options.color && text !== '' ? styleText(style, text, { validateStream: false }) : text);
+  const paint = painter(options.color);
   const lines: string[] = [`${paint('bold', 'Target')}  ${printable(report.target.reference)} (${report.target.kind})`];
   if (report.target.imageDigest !== undefined) lines.push(`${paint('bold', 'Digest')}  ${printable(report.target.imageDigest)}`);
   if (report.target.os !== undefined) lines.push(`${paint('bold', 'OS')}      ${printable([report.target.os.id, report.target.os.versionId].filter(Boolean).join(' '))}`);
@@ -45,9 +31,9 @@ export function formatScanTable(report: ScanReport, options: ScanTableOptions): 
     lines.push('No vulnerabilities found.');
   } else {
     const rows = report.findings.map(rowOf);
-    const widths = HEADINGS.map((heading, column) => Math.max(stringWidth(heading), ...rows.map((row) => stringWidth(row[column] ?? ''))));
-    fitTitle(widths, options.width);
-    lines.push(INDENT + paint('bold', render([...HEADINGS], widths)));
+    const widths = columnWidths(HEADINGS, rows);
+    fitLastColumn(widths, options.width, MIN_TITLE);
+    lines.push(COLUMN_INDENT + paint('bold', renderColumns([...HEADINGS], widths)));
     for (const [purl, group] of groupByPackage(report.findings)) {
       const pkg = group[0]?.finding.package;
       if (pkg === undefined) continue;
@@ -56,7 +42,7 @@ export function formatScanTable(report: ScanReport, options: ScanTableOptions): 
       for (const reported of group) {
         const cells = rowOf(reported).map((cell, column) => fitToWidth(cell, widths[column] ?? 0));
         const severity = reported.finding.severity;
-        lines.push(INDENT + render(cells, widths, (cell, column) => (column === 0 ? paint(SEVERITY_STYLE[severity], cell) : cell)));
+        lines.push(COLUMN_INDENT + renderColumns(cells, widths, (cell, column) => (column === 0 ? paint(SEVERITY_STYLE[severity], cell) : cell)));
       }
     }
   }
@@ -93,17 +79,3 @@ function groupByPackage(findings: readonly ReportedFinding[]): Map<string, Repor
   return groups;
 }
 
-/** Shrinks TITLE (the last column) so the indented table fits `width`. */
-function fitTitle(widths: number[], width: number | undefined): void {
-  if (width === undefined) return;
-  const others = widths.slice(0, -1).reduce((sum, w) => sum + w + GAP.length, INDENT.length);
-  widths[widths.length - 1] = Math.max(8, Math.min(widths.at(-1) ?? 0, width - others));
-}
-
-function render(cells: readonly string[], widths: readonly number[], style: (cell: string, column: number) => string = (cell) => cell): string {
-  // Padding is computed on the visible text, before styling adds invisible escape codes.
-  return cells
-    .map((cell, column) => style(cell, column) + (column === cells.length - 1 ? '' : ' '.repeat(Math.max(0, (widths[column] ?? 0) - stringWidth(cell)))))
-    .join(GAP)
-    .trimEnd();
-}

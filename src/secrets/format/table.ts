@@ -3,8 +3,7 @@
  * LAYER), most severe first, then counts. Secrets appear only redacted; every string from the
  * target passes through `printable` so an escape sequence in a file name cannot drive the terminal.
  */
-import { styleText } from 'node:util';
-import { printable } from '../../sbom/table.ts';
+import { columnWidths, painter, printable, renderColumns } from '../../sbom/index.ts';
 import type { SecretScanResult } from '../types.ts';
 import { layerLabel, severityRank, whereLabel } from './describe.ts';
 
@@ -15,16 +14,16 @@ export interface SecretsTableOptions {
 const HEADINGS = ['SEVERITY', 'RULE', 'SECRET', 'LOCATION', 'LAYER'];
 
 export function formatSecretsTable(result: SecretScanResult, options: SecretsTableOptions): string {
-  const bold = (text: string) => (options.color && text !== '' ? styleText('bold', text, { validateStream: false }) : text);
+  const paint = painter(options.color);
+  const bold = (text: string) => paint('bold', text);
   const lines = [`${bold('Target'.padEnd(9))}${printable(result.target.reference)} (${result.target.kind})`, ''];
   const findings = [...result.findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   if (findings.length === 0) {
     lines.push('No secrets found.');
   } else {
     const rows = findings.map((finding) => [finding.severity, finding.ruleId, printable(finding.redacted), printable(whereLabel(finding)), printable(layerLabel(finding.source))]);
-    const widths = HEADINGS.map((heading, column) => Math.max(heading.length, ...rows.map((row) => [...(row[column] ?? '')].length)));
-    const render = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
-    lines.push(bold(render(HEADINGS)), ...rows.map(render));
+    const widths = columnWidths(HEADINGS, rows);
+    lines.push(bold(renderColumns(HEADINGS, widths)), ...rows.map((row) => renderColumns(row, widths)));
   }
   const counts = new Map<string, number>();
   for (const finding of findings) counts.set(finding.severity, (counts.get(finding.severity) ?? 0) + 1);
