@@ -9,5 +9,5 @@ export { readDirectoryEntries } from './directory-reader.ts';
 export type { DirectoryReadOptions } from './directory-reader.ts';
 export { type ReadBudget, createReadBudget } from './budget.ts';
 export { FileTree, MAX_SYMLINK_HOPS, type TreeNode, type TreeNodeKind } from './file-tree.ts';
-export { type ImageParts, type LayerBlob, assembleImage } from './sources/image-assembly.ts';
+export { type ImageParts, type LayerBlob, type ReadManifest, assembleImage, manifestParts } from './sources/image-assembly.ts';
 export { verifyingStream } from './sources/blobs.ts';

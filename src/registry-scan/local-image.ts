@@ -7,7 +7,7 @@
 import { pipeline, type Readable } from 'node:stream';
 import { PortcullisError } from '../core/index.ts';
 import { type ImageManifest, parseImageDocument } from '../oci/index.ts';
-import { type OpenedImage, type ReadLimits, assembleImage, resolveLimits, verifyingStream } from '../image/index.ts';
+import { type OpenedImage, type ReadLimits, assembleImage, manifestParts, resolveLimits, verifyingStream } from '../image/index.ts';
 import type { RegistryService } from '../registry/index.ts';
 
 interface Expected {
@@ -48,17 +48,7 @@ export async function openLocalImage(registry: RegistryService, repository: stri
       {
         reference: location,
         transport: 'docker',
-        manifestDigest: digest,
-        manifestMediaType: manifest.mediaType,
-        manifestBytes: bytes,
-        configDigest: manifest.config.digest,
-        configBytes,
-        layers: manifest.layers.map((layer) => ({
-          digest: layer.digest,
-          size: layer.size,
-          mediaType: layer.mediaType,
-          open: () => openBlob(registry, repository, layer, `${location}: layer ${layer.digest}`),
-        })),
+        ...manifestParts({ manifest, bytes, digest, configBytes }, (layer) => openBlob(registry, repository, layer, `${location}: layer ${layer.digest}`)),
         repoTags: [],
         // Blobs are opened per layer and closed by the reader; nothing is held per image.
         close: async () => {},

@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { PortcullisError, inputError } from '../../core/index.ts';
-import { type ImageConfig, formatPlatform, parseImageConfig, parsePlatform, platformMatches } from '../../oci/index.ts';
+import { type Descriptor, type ImageConfig, type ImageManifest, formatPlatform, parseImageConfig, parsePlatform, platformMatches } from '../../oci/index.ts';
 import type { ImageLayer, OpenedImage, ReadImageOptions, ReadLimits, Transport } from '../types.ts';
 
 export interface LayerBlob {
@@ -29,6 +29,33 @@ export interface ImageParts {
   layers: LayerBlob[];
   repoTags: string[];
   close(): Promise<void>;
+}
+
+/** A manifest as it was read: its bytes and digest, and the config blob it names, already verified. */
+export interface ReadManifest {
+  manifest: ImageManifest;
+  bytes: Buffer;
+  digest: string;
+  configBytes: Buffer;
+}
+
+/**
+ * The parts every manifest-based source shares: the manifest's facts and one LayerBlob per layer,
+ * each opened by the source's own `openLayer` (a file, the registry API, the local blob store).
+ */
+export function manifestParts(
+  read: ReadManifest,
+  openLayer: (layer: Descriptor) => Promise<Readable>,
+): Pick<ImageParts, 'manifestDigest' | 'manifestMediaType' | 'manifestBytes' | 'configDigest' | 'configBytes' | 'layers'> {
+  const { manifest } = read;
+  return {
+    manifestDigest: read.digest,
+    manifestMediaType: manifest.mediaType,
+    manifestBytes: read.bytes,
+    configDigest: manifest.config.digest,
+    configBytes: read.configBytes,
+    layers: manifest.layers.map((layer) => ({ digest: layer.digest, size: layer.size, mediaType: layer.mediaType, open: () => openLayer(layer) })),
+  };
 }
 
 export function assembleImage(parts: ImageParts, options: ReadImageOptions, limits: ReadLimits): OpenedImage {

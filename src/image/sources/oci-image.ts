@@ -18,7 +18,7 @@ import {
 } from '../../oci/index.ts';
 import type { OpenedImage, ReadImageOptions, ReadLimits, Transport } from '../types.ts';
 import { type BlobSource, openVerifiedBlob, readVerifiedBlob } from './blobs.ts';
-import { assembleImage } from './image-assembly.ts';
+import { assembleImage, manifestParts } from './image-assembly.ts';
 
 /** Indexes may nest (an index.json entry pointing at a multi-platform index); this deep is plenty. */
 const MAX_INDEX_DEPTH = 4;
@@ -78,17 +78,9 @@ export async function imageFromManifest(
     {
       reference: request.reference,
       transport: request.transport,
-      manifestDigest: sha256Digest(bytes),
-      manifestMediaType: manifest.mediaType,
-      manifestBytes: bytes,
-      configDigest: manifest.config.digest,
-      configBytes,
-      layers: manifest.layers.map((layer) => ({
-        digest: layer.digest,
-        size: layer.size,
-        mediaType: layer.mediaType,
-        open: () => openVerifiedBlob(store.blobs, layer, `${store.location}: layer ${layer.digest}`),
-      })),
+      ...manifestParts({ manifest, bytes, digest: sha256Digest(bytes), configBytes }, (layer) =>
+        openVerifiedBlob(store.blobs, layer, `${store.location}: layer ${layer.digest}`),
+      ),
       repoTags,
       close: request.close,
     },

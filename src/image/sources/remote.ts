@@ -9,7 +9,7 @@ import { RegistryClient } from '../../registry-client/index.ts';
 import { resolveLimits } from '../limits.ts';
 import type { OpenedImage, ReadImageOptions, ReadLimits } from '../types.ts';
 import { withLocation } from './context.ts';
-import { assembleImage } from './image-assembly.ts';
+import { assembleImage, manifestParts } from './image-assembly.ts';
 
 /** Indexes may nest (an index of indexes); this deep is plenty. */
 const MAX_INDEX_DEPTH = 4;
@@ -36,17 +36,7 @@ export async function openRemoteImage(reference: string, options: ReadImageOptio
       {
         reference,
         transport: 'docker',
-        manifestDigest: digest,
-        manifestMediaType: manifest.mediaType,
-        manifestBytes: bytes,
-        configDigest: manifest.config.digest,
-        configBytes,
-        layers: manifest.layers.map((layer) => ({
-          digest: layer.digest,
-          size: layer.size,
-          mediaType: layer.mediaType,
-          open: () => client.openBlob(repository, layer),
-        })),
+        ...manifestParts({ manifest, bytes, digest, configBytes }, (layer) => client.openBlob(repository, layer)),
         repoTags: repoTags(parsed),
         // Connections are pooled by fetch and closed when idle; nothing is held per image.
         close: async () => {},
