@@ -95,6 +95,9 @@ export function runPkcs11Tool(
         reject(toolError(target, stderr.toString('utf8'), options.what));
       },
     );
+    // A tool that exits without reading its input (a listing, or an early error) closes the pipe;
+    // the EPIPE that follows says nothing the exit status does not, so it must not crash us.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(options.input ?? Buffer.alloc(0));
   });
 }
