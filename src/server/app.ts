@@ -27,7 +27,15 @@ export type BuildOptions = {
   tls?: { cert: Buffer; key: Buffer };
   /** Per-project pull gates (src/registry-policy): refused manifest GETs answer 403 DENIED with the reason. */
   pullGate?: PullGate;
+  /**
+   * The other APIs on the same listener (management API, metadata API, admission webhook), each
+   * registering its routes in its own scope (see api/json-api.ts).
+   */
+  extensions?: readonly ServerExtension[];
 } & ({ auth: AuthService } | { authorize: Authorize });
+
+/** Registers one API on the app; `auth` is undefined on a server without access control. */
+export type ServerExtension = (app: FastifyInstance, context: { auth: AuthService | undefined; logger: Logger }) => void;
 
 /** Fastify's own request errors (malformed headers, aborted bodies) in the spec's vocabulary. */
 function toRegistryError(error: unknown, logger: Logger): RegistryError {
@@ -71,5 +79,7 @@ export function build(options: BuildOptions): FastifyInstance {
   } else {
     registerDistributionRoutes(app, options.registry, options.authorize, pullCheck);
   }
+  const context = { auth: 'auth' in options ? options.auth : undefined, logger };
+  for (const extend of options.extensions ?? []) extend(app, context);
   return app;
 }

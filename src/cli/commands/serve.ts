@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { openRegistry } from '../../registry/index.ts';
 import { RegistryScanner, type RegistryScannerOptions, parseWebhookUrl } from '../../registry-scan/index.ts';
-import { build } from '../../server/index.ts';
+import { build, type ServerExtension } from '../../server/index.ts';
 import { PullGate, openPolicyStore } from '../../registry-policy/index.ts';
 import { SEVERITY_ORDER } from '../../vuln/index.ts';
 import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
@@ -120,7 +120,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     logger.info(blocked.reason);
     scanner.notifyPullBlocked(blocked);
   } });
-  const app = build({ registry, logger, tls: access.tls, pullGate, ...access.access });
+  // Each API beside the distribution API registers itself here (see ServerExtension).
+  const extensions: ServerExtension[] = [];
+  const app = build({ registry, logger, tls: access.tls, pullGate, extensions, ...access.access });
   const address = await app.listen({ host, port });
   process.stdout.write(`portcullis serve: listening on ${address} (data in ${dataDir})\n`);
 
