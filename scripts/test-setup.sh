@@ -24,6 +24,7 @@ declare -A TOOLS=(
   [jar]=default-jdk-headless
   [xmllint]=libxml2-utils
   [wrk]=wrk
+  [kubectl]=kubernetes-client
   [softhsm2-util]=softhsm2
   [pkcs11-tool]=opensc
 )

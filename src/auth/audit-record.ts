@@ -12,6 +12,7 @@ export type AuditAction =
   | 'pull'
   | 'delete'
   | 'policy.change'
+  | 'scan.request'
   | 'user.create'
   | 'user.update'
   | 'user.delete'
@@ -19,7 +20,13 @@ export type AuditAction =
   | 'robot.revoke'
   | 'robot.delete'
   | 'project.change'
-  | 'member.change';
+  | 'member.change'
+  /** A deploy admitted by a break-glass annotation despite the admission policy. */
+  | 'admission.break_glass'
+  /** An image signed by the server's auto-sign rule (actor portcullis-autosign). */
+  | 'sign'
+  /** A signed image whose rescan breaks the auto-sign rule it was signed under. */
+  | 'sign.rule.failed';
 
 export type AuditDetail = Record<string, string | number | boolean>;
 

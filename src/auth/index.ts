@@ -1,7 +1,7 @@
 /** Access control for the Portcullis registry: the module's public surface. */
 export type { AccessEntry, AccessRequest, Action, MemberRecord, Principal, ProjectRecord, ProjectRole, RobotRecord, RobotScope, UserRecord } from './types.ts';
 export { ACTIONS, PROJECT_ROLES, ROBOT_PREFIX } from './types.ts';
-export type { AuthStore, StoredSigningKey } from './store.ts';
+export type { AuditFilter, AuthStore, StoredSigningKey } from './store.ts';
 export { SqliteAuthStore, openSqliteAuthStore } from './sqlite-store.ts';
 export { AUTH_SCHEMA_VERSION } from './schema.ts';
 export { hashPassword, verifyPassword, generatePassword } from './password.ts';
@@ -19,3 +19,4 @@ export { ensureInitialAdmin, ADMIN_PASSWORD_ENV, type BootstrapResult } from './
 export { LoginThrottle, type LoginThrottleOptions } from './login-throttle.ts';
 export { AuthService, loginName, type AuthServiceOptions, type TokenResponse } from './service.ts';
 export { registerTokenRoute, authenticateRequest, replyUnauthorized, replyDenied, type TokenRouteDeps } from './token-route.ts';
+export { compileRepositoryPattern, validateRepositoryPattern } from './repository-pattern.ts';

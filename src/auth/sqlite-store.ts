@@ -6,7 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { PortcullisError } from '../core/index.ts';
 import type { AuditRecord } from './audit-record.ts';
 import { migrateAuth } from './schema.ts';
-import type { AuthStore, StoredSigningKey } from './store.ts';
+import type { AuditFilter, AuthStore, StoredSigningKey } from './store.ts';
 import { PROJECT_ROLES, type MemberRecord, type ProjectRecord, type ProjectRole, type RobotRecord, type RobotScope, type UserRecord } from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -230,6 +230,22 @@ export class SqliteAuthStore implements AuthStore {
   }
   readAudit(afterSeq: number, limit: number): AuditRecord[] {
     return this.#all('SELECT * FROM auth_audit WHERE seq > ? ORDER BY seq LIMIT ?', afterSeq, limit).map(toAudit);
+  }
+  queryAudit(filter: AuditFilter): AuditRecord[] {
+    const conditions: string[] = [];
+    const values: (string | number)[] = [];
+    const where = (condition: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      conditions.push(condition);
+      values.push(value);
+    };
+    where('actor = ?', filter.actor);
+    where('action = ?', filter.action);
+    where('at >= ?', filter.since);
+    where('at < ?', filter.until);
+    where('seq < ?', filter.beforeSeq);
+    const clause = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+    return this.#all(`SELECT * FROM auth_audit${clause} ORDER BY seq DESC LIMIT ?`, ...values, filter.limit).map(toAudit);
   }
 }
 

@@ -58,4 +58,18 @@ export interface AuthStore {
   appendAudit(build: (previous: AuditRecord | undefined) => AuditRecord): AuditRecord;
   /** Records with seq > afterSeq, oldest first, at most `limit`. */
   readAudit(afterSeq: number, limit: number): AuditRecord[];
+  /** Records matching every given filter, newest first, at most `limit` (the management API's view). */
+  queryAudit(filter: AuditFilter): AuditRecord[];
+}
+
+/** A query of the audit log; absent fields do not filter. */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  /** ISO 8601 UTC instants as `toISOString()` writes them: records at or after `since`, before `until`. */
+  since?: string;
+  until?: string;
+  /** Only records with a smaller seq (the next page of a newest-first listing). */
+  beforeSeq?: number;
+  limit: number;
 }

@@ -16,18 +16,23 @@ type Command = (args: string[]) => Promise<number>;
 /** Commands load only when they run, so start-up stays fast and no command pays for another's imports. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   admin: async () => (await import('./commands/admin.ts')).adminCommand,
+  admission: async () => (await import('./commands/admission.ts')).admissionCommand,
   attest: async () => (await import('./commands/attest.ts')).attestCommand,
   compliance: async () => (await import('./commands/compliance.ts')).complianceCommand,
   copy: async () => (await import('./commands/copy.ts')).copyCommand,
   db: async () => (await import('./commands/db.ts')).dbCommand,
+  gc: async () => (await import('./commands/gc.ts')).gcCommand,
   keys: async () => (await import('./commands/keys.ts')).keysCommand,
   lint: async () => (await import('./commands/lint.ts')).lintCommand,
   login: async () => (await import('./commands/login.ts')).loginCommand,
+  policy: async () => (await import('./commands/policy.ts')).policyCommand,
+  retention: async () => (await import('./commands/retention.ts')).retentionCommand,
   sbom: async () => (await import('./commands/sbom.ts')).sbomCommand,
   scan: async () => (await import('./commands/scan.ts')).scanCommand,
   secrets: async () => (await import('./commands/secrets.ts')).secretsCommand,
   serve: async () => (await import('./commands/serve.ts')).serveCommand,
   sign: async () => (await import('./commands/sign.ts')).signCommand,
+  status: async () => (await import('./commands/status.ts')).statusCommand,
   verify: async () => (await import('./commands/verify.ts')).verifyCommand,
   'verify-attestation': async () => (await import('./commands/verify.ts')).verifyAttestationCommand,
 };
@@ -38,18 +43,23 @@ Portcullis keeps untrusted container images out of production.
 
 Commands:
   admin ...       manage registry users, robot accounts and projects (in --data)
+  admission       run the Kubernetes admission webhook (admission manifests: install it)
   attest IMAGE    sign an in-toto attestation (SBOM, scan, provenance) about an image
   compliance ...  pass/fail per control of CIS Docker, CIS Kubernetes or NIST SP 800-190
   copy SRC DST    copy an image with its signatures, attestations and SBOMs
   db COMMAND      build and inspect the advisory database (import, status, update)
+  gc              delete unreferenced blobs and abandoned uploads from the registry (--data)
   keys COMMAND    signing keys: generate, import, export-public, list, delete (files and PKCS#11)
   lint KIND ...   check Dockerfiles (lint dockerfile) and Kubernetes manifests (lint k8s)
   login HOST      save registry credentials (REGISTRY_AUTH_FILE or ~/.docker/config.json)
+  policy ...      decide about an image with a policy (policy eval) and test policies (policy test)
+  retention run   delete artifacts the projects' retention rules do not keep (--dry-run)
   sbom TARGET     list what is installed in an image or directory (CycloneDX, SPDX, JSON, table)
   scan TARGET     find known vulnerabilities in an image, directory or SBOM
   secrets TARGET  find leaked credentials (and with --pii, personal data) in every layer
   serve           run the registry (OCI distribution API) on --listen HOST:PORT
   sign IMAGE      sign an image's digest as cosign does (.sig tag and OCI referrer)
+  status          running images and whether they still pass the admission policy (--server)
   verify IMAGE    verify an image's signatures against a key (verify-attestation: attestations)
   version         print the version
 

@@ -98,12 +98,32 @@ export interface DecisionReason {
   message: string;
   /** How to fix it, when the engine can say. */
   fix?: string;
+  /** The exact part of the rule that was broken, e.g. the scan-rule clause "no HIGH with fix". */
+  clause?: string;
+  /** The findings the reason is about (a vulnerability rule's, or those in a grace period). */
+  findings?: DecisionFinding[];
+}
+
+/** A finding named by a reason. */
+export interface DecisionFinding {
+  id: string;
+  severity: Severity;
+  package: string;
+  version: string;
+  /** ISO time it was first seen, when known. */
+  firstSeen?: string;
+  /** ISO time its grace period ends (it blocks from then on). */
+  blocksFrom?: string;
 }
 
 /** A fact the decision relied on, for the audit trail. */
 export interface DecisionEvidence {
   kind: 'signature' | 'attestation' | 'scan' | 'label' | 'exception' | 'allowlist' | 'assessment' | 'rule';
   detail: string;
+  /** The policy layer that relied on it. */
+  layer?: string;
+  /** The finding id it is about (exceptions, allowlisted CVEs, assessments). */
+  finding?: string;
 }
 
 export interface Decision {

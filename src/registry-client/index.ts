@@ -13,3 +13,4 @@ export type { PushedManifest } from './manifest-push.ts';
 export { addToReferrersTag, listReferrers, referrersTag, type Referrers } from './referrers.ts';
 export { authFilePath, writeCredentials, type WriteAuthFileOptions } from './auth-file-write.ts';
 export { checkLogin } from './login.ts';
+export { readLimited } from './body.ts';

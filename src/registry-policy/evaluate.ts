@@ -1,14 +1,15 @@
 /**
- * The pull-gate decision, a pure function of fully-read inputs: a project's gate, the image's scan
- * state and findings (with when each was first seen), the exceptions in force, and the time.
+ * The pull-gate decision, made by the policy engine: a project's gate settings become a one-layer
+ * policy (requireScan from blockUnscanned, a Kritis threshold from minSeverity, gracePeriodDays,
+ * the exceptions in force for this image) and the image's scan a PolicyInput; evaluate() decides.
  * The refusal message is written for the person at the other end of `docker pull`: which findings,
  * since when, and how to get an exception.
  */
+import { compilePolicyDocument, evaluate, policyFindingOf, type CompiledPolicy, type Decision, type DecisionFinding, type PolicyDocument, type PolicyInput, type SeverityThreshold } from '../policy/index.ts';
 import type { Finding, Severity } from '../vuln/index.ts';
 import { SEVERITY_ORDER } from '../vuln/index.ts';
 import type { PolicyException, ProjectGate } from './model.ts';
 
-const DAY_MS = 86_400_000;
 /** Findings named in a refusal message; the rest are counted (the detail lists them all). */
 const MESSAGE_FINDINGS = 5;
 
@@ -48,17 +49,34 @@ export type GateDecision =
   | { allowed: true; graced: GracedFinding[]; excepted: string[] }
   | { allowed: false; reason: string; blocking: BlockingFinding[] };
 
-function atOrAbove(severity: Severity, threshold: Severity): boolean {
-  return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(threshold);
+/** "At or above minSeverity" is Kritis' "at most the level below it". */
+function thresholdBelow(severity: Severity): SeverityThreshold {
+  const below = SEVERITY_ORDER[SEVERITY_ORDER.indexOf(severity) - 1];
+  return below ?? 'BLOCK_ALL';
 }
 
-function exceptionFor(finding: Finding, exceptions: readonly PolicyException[]): PolicyException | undefined {
-  const ids = new Set([finding.id, ...finding.aliases].map((id) => id.toUpperCase()));
-  return exceptions.find((exception) => ids.has(exception.vulnerability.toUpperCase()));
+/** A project's gate settings, and the exceptions in force for one image, as a policy layer. */
+export function gatePolicy(gate: ProjectGate, repository: string, exceptions: readonly PolicyException[]): CompiledPolicy {
+  const document: PolicyDocument = { requireScan: gate.blockUnscanned, gracePeriodDays: gate.graceDays };
+  if (gate.minSeverity !== undefined) {
+    const threshold = thresholdBelow(gate.minSeverity);
+    document.packageVulnerabilityRequirements = { maximumSeverity: threshold, maximumFixUnavailableSeverity: threshold };
+    // The store hands over only the exceptions that cover this image (by digest or repository).
+    document.exceptions = exceptions.map((exception) => ({ vulnerability: exception.vulnerability, repository, reason: exception.reason, owner: exception.owner, expires: new Date(exception.expiresAt).toISOString() }));
+  }
+  return compilePolicyDocument(document, `project:${gate.project}`);
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+function gateInput(input: GateInput): PolicyInput {
+  const { repository, digest, scan } = input;
+  const policyScan: PolicyInput['scan'] =
+    scan.state === 'unscanned'
+      ? { state: 'pending', findings: [] }
+      : {
+          state: 'completed',
+          findings: scan.findings.map((finding) => policyFindingOf(finding, scan.firstSeen(finding))),
+        };
+  return { action: 'pull', image: { reference: `${repository}@${digest}`, registry: '', repository, digest }, labels: {}, signatures: [], attestations: [], scan: policyScan, now: new Date(input.now).toISOString() };
 }
 
 function hint(repository: string, first: BlockingFinding | undefined): string {
@@ -66,41 +84,37 @@ function hint(repository: string, first: BlockingFinding | undefined): string {
   return `to pull it anyway, ask a registry admin for an exception: portcullis admin exception add ${id} --repository ${repository} --reason TEXT --owner TEAM --expires 30d`;
 }
 
+function findingsOf(decision: Decision, list: 'violations' | 'warnings', rule: string): DecisionFinding[] {
+  return decision[list].filter((reason) => reason.rule === rule).flatMap((reason) => reason.findings ?? []);
+}
+
 export function evaluateGate(input: GateInput): GateDecision {
-  const { gate, repository, digest, scan, now } = input;
+  const { gate, repository, digest, scan } = input;
+  const decision = evaluate(gatePolicy(gate, repository, input.exceptions), gateInput(input));
   const image = `${repository}@${digest}`;
+  if (decision.allowed) {
+    const graced = findingsOf(decision, 'warnings', 'gracePeriodDays').map((finding) => ({ id: finding.id, severity: finding.severity, blocksFrom: finding.blocksFrom ?? '' }));
+    const excepted = decision.evidence.filter((entry) => entry.kind === 'exception' && entry.finding !== undefined).map((entry) => entry.finding as string);
+    return { allowed: true, graced, excepted };
+  }
   if (scan.state === 'unscanned') {
-    if (!gate.blockUnscanned) return { allowed: true, graced: [], excepted: [] };
     return { allowed: false, reason: `pull of ${image} refused: project ${gate.project} refuses unscanned images and this one is ${scan.detail}; try again once its scan has finished`, blocking: [] };
   }
-  const threshold = gate.minSeverity;
-  if (threshold === undefined) return { allowed: true, graced: [], excepted: [] };
-  const blocking: BlockingFinding[] = [];
-  const graced: GracedFinding[] = [];
-  const excepted: string[] = [];
-  for (const finding of scan.findings) {
-    if (!atOrAbove(finding.severity, threshold)) continue;
-    const exception = exceptionFor(finding, input.exceptions);
-    if (exception !== undefined) {
-      excepted.push(finding.id);
-      continue;
-    }
-    const firstSeen = scan.firstSeen(finding);
-    const blocksFrom = firstSeen + (gate.graceDays[finding.severity] ?? 0) * DAY_MS;
-    if (now < blocksFrom) {
-      graced.push({ id: finding.id, severity: finding.severity, blocksFrom: iso(blocksFrom) });
-      continue;
-    }
-    blocking.push({ id: finding.id, severity: finding.severity, package: finding.package.name, version: finding.package.version, firstSeen: iso(firstSeen), blockingSince: iso(blocksFrom) });
-  }
-  if (blocking.length === 0) return { allowed: true, graced, excepted };
+  const blocking = findingsOf(decision, 'violations', 'maximumSeverity').map((finding) => ({
+    id: finding.id,
+    severity: finding.severity,
+    package: finding.package,
+    version: finding.version,
+    firstSeen: finding.firstSeen ?? '',
+    blockingSince: finding.blocksFrom ?? '',
+  }));
   blocking.sort((a, b) => SEVERITY_ORDER.indexOf(b.severity) - SEVERITY_ORDER.indexOf(a.severity) || a.id.localeCompare(b.id));
   const named = blocking
     .slice(0, MESSAGE_FINDINGS)
     .map((finding) => `${finding.id} (${finding.severity}, ${finding.package} ${finding.version}, first seen ${finding.firstSeen}, blocking since ${finding.blockingSince})`);
   const more = blocking.length > MESSAGE_FINDINGS ? ` and ${blocking.length - MESSAGE_FINDINGS} more` : '';
   const reason =
-    `pull of ${image} refused: project ${gate.project} refuses images with findings at or above ${threshold}: ` +
+    `pull of ${image} refused: project ${gate.project} refuses images with findings at or above ${gate.minSeverity}: ` +
     `${named.join('; ')}${more}; ${hint(repository, blocking[0])}`;
   return { allowed: false, reason, blocking };
 }

@@ -11,4 +11,4 @@ export type { Job, JobKind, JobState } from './job-store.ts';
 export { openLocalImage } from './local-image.ts';
 export { CYCLONEDX_ARTIFACT_TYPE, SBOM_CREATOR_ANNOTATION } from './sbom-referrer.ts';
 export { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, type WebhookOptions, parseWebhookUrl, signBody } from './webhooks.ts';
-export type { WebhookEvent, WebhookEventType, WebhookFinding } from './webhook-events.ts';
+export type { BreakGlassData, DeploymentViolationData, PullBlockedData, RaisedEvent, SigningRuleFailedData, WebhookEvent, WebhookEventType, WebhookFinding } from './webhook-events.ts';

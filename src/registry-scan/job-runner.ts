@@ -1,7 +1,9 @@
 /**
- * Runs queued jobs of one kind with bounded concurrency. Wakes when told a job was queued (`kick`)
- * and when the earliest backed-off job becomes ready, so an idle registry does no polling work.
- * A handler that throws records the attempt; `retryDelay` decides whether and when to try again.
+ * Runs queued jobs of one kind with bounded concurrency, event-driven: it wakes when told a job was
+ * queued (`kick`), when a running job ends, and at the time the earliest backed-off job becomes
+ * ready, with one timer. With nothing queued no timer is armed at all, so an idle registry spends
+ * no CPU here. A handler that throws records the attempt; `retryDelay` decides whether and when to
+ * try again.
  */
 import { type Logger, isPortcullisError } from '../core/index.ts';
 import type { Job, JobKind, JobStore } from './job-store.ts';
@@ -15,8 +17,14 @@ export interface JobLane {
   retryDelay(attempt: number, error: unknown): number | undefined;
 }
 
-/** Longest sleep between checks: a clock change or a missed kick is noticed within this. */
-const MAX_SLEEP_MS = 30_000;
+/**
+ * Longest wait for a backed-off job, armed only while one is queued. `runAfter` is wall-clock time
+ * but timers run on the monotonic clock, so after the system clock steps forward a job would start
+ * late by the size of the step; re-checking once a minute bounds that delay.
+ */
+export const MAX_WAIT_MS = 60_000;
+/** First wait after the job table could not be read (a locked or failing disk); doubles up to MAX_WAIT_MS. */
+export const STORE_RETRY_MS = 1000;
 
 export function describeError(error: unknown): string {
   if (isPortcullisError(error)) return `${error.code}: ${error.message}`;
@@ -31,6 +39,8 @@ export class JobRunner {
   readonly #inFlight = new Set<Promise<void>>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Failed reads of the job table in a row: the retry backs off so a dead disk is not logged every second. */
+  #storeFailures = 0;
 
   constructor(store: JobStore, lane: JobLane, logger: Logger, now: () => number) {
     this.#store = store;
@@ -39,19 +49,33 @@ export class JobRunner {
     this.#now = now;
   }
 
-  /** Starts as many ready jobs as the lane allows, then sleeps until the next one is due. */
+  /**
+   * Starts as many ready jobs as the lane allows, then sleeps until the next one is due. Never
+   * throws: callers are event handlers (a push, a finished job) that must not fail because the
+   * job table could not be read; that is logged and tried again shortly.
+   */
   kick(): void {
     if (this.#stopped) return;
-    while (this.#inFlight.size < this.#lane.concurrency) {
-      const job = this.#store.claim(this.#lane.kind);
-      if (job === undefined) break;
-      const running = this.#run(job).finally(() => {
-        this.#inFlight.delete(running);
-        this.kick();
-      });
-      this.#inFlight.add(running);
+    try {
+      while (this.#inFlight.size < this.#lane.concurrency) {
+        const job = this.#store.claim(this.#lane.kind);
+        if (job === undefined) break;
+        const running = this.#run(job)
+          .catch((error: unknown) => this.#logger.error(`${job.kind} job ${job.key}: cannot record its outcome: ${describeError(error)}`))
+          .finally(() => {
+            this.#inFlight.delete(running);
+            this.kick();
+          });
+        this.#inFlight.add(running);
+      }
+      this.#schedule();
+      this.#storeFailures = 0;
+    } catch (error) {
+      const wait = Math.min(STORE_RETRY_MS * 2 ** this.#storeFailures, MAX_WAIT_MS);
+      this.#storeFailures++;
+      this.#logger.error(`${this.#lane.kind} jobs: cannot read the job table: ${describeError(error)}; trying again in ${wait} ms`);
+      this.#arm(wait);
     }
-    this.#schedule();
   }
 
   /** Stops claiming jobs and waits for the running ones (a job cut short is re-queued at the next start). */
@@ -73,14 +97,24 @@ export class JobRunner {
     }
   }
 
+  /** The one timer: replaces any earlier one. */
+  #arm(waitMs: number): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.kick();
+    }, waitMs);
+    // The timer alone does not keep the process alive: the server's listener does.
+    this.#timer.unref();
+  }
+
+  /** Arms the timer for the earliest queued job; none while the lane is full (a finishing job kicks) or nothing is queued. */
   #schedule(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#stopped || this.#inFlight.size >= this.#lane.concurrency) return;
     const next = this.#store.nextRunAfter(this.#lane.kind);
     if (next === undefined) return;
-    const wait = Math.min(Math.max(next - this.#now(), 0), MAX_SLEEP_MS);
-    this.#timer = setTimeout(() => this.kick(), wait);
-    this.#timer.unref();
+    this.#arm(Math.min(Math.max(next - this.#now(), 0), MAX_WAIT_MS));
   }
 }

@@ -30,6 +30,8 @@ export interface EnqueueOptions {
   maxAttempts: number;
   /** Default: now. */
   runAfter?: number;
+  /** Also restart a job that is done (an explicit re-scan); a queued or running one is left alone. */
+  restartFinished?: boolean;
 }
 
 const STATES: ReadonlySet<string> = new Set(['queued', 'running', 'done', 'failed']);
@@ -67,7 +69,7 @@ export class JobStore {
 
   /**
    * Adds a job unless one with the same key exists; a failed one is given a fresh start (a re-push
-   * after a fix). True when a job was queued.
+   * after a fix), and so is a done one with `restartFinished`. True when a job was queued.
    */
   enqueue(kind: JobKind, key: string, payload: unknown, options: EnqueueOptions): boolean {
     const now = this.#now();
@@ -76,9 +78,9 @@ export class JobStore {
         `INSERT INTO jobs (kind, key, payload, state, attempts, max_attempts, run_after, created_at, updated_at)
          VALUES (?, ?, ?, 'queued', 0, ?, ?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET state = 'queued', attempts = 0, last_error = NULL, payload = excluded.payload,
-           run_after = excluded.run_after, updated_at = excluded.updated_at WHERE jobs.state = 'failed'`,
+           run_after = excluded.run_after, updated_at = excluded.updated_at WHERE jobs.state IN (?, 'failed')`,
       )
-      .run(kind, key, JSON.stringify(payload), options.maxAttempts, options.runAfter ?? now, now, now);
+      .run(kind, key, JSON.stringify(payload), options.maxAttempts, options.runAfter ?? now, now, now, options.restartFinished === true ? 'done' : 'failed');
     return Number(result.changes) > 0;
   }
 
@@ -126,6 +128,17 @@ export class JobStore {
         ? this.#db.prepare('SELECT * FROM jobs WHERE kind = ? ORDER BY id DESC LIMIT ?').all(kind, limit)
         : this.#db.prepare('SELECT * FROM jobs WHERE kind = ? AND state = ? ORDER BY id DESC LIMIT ?').all(kind, state, limit);
     return (rows as Row[]).map(toJob);
+  }
+
+  /** How many jobs of `kind` are in each state. */
+  countByState(kind: JobKind): Record<JobState, number> {
+    const counts: Record<JobState, number> = { queued: 0, running: 0, done: 0, failed: 0 };
+    const rows = this.#db.prepare('SELECT state, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY state').all(kind) as Row[];
+    for (const row of rows) {
+      const state = text(row, 'state');
+      if (STATES.has(state)) counts[state as JobState] = integer(row, 'n');
+    }
+    return counts;
   }
 
   /** Deletes finished (done or failed) jobs of `kind` last updated before `before`; returns how many. */

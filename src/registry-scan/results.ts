@@ -136,6 +136,12 @@ export class ResultStore {
     };
   }
 
+  /** The result of a digest without its inventory and findings (cheap: listings ask it per row). */
+  listing(digest: string): ScanListing | undefined {
+    const row = this.#db.prepare('SELECT digest, repository, summary, scanned_at, matched_at, advisory_db, sbom_digest FROM scans WHERE digest = ?').get(digest) as Row | undefined;
+    return row === undefined ? undefined : toListing(row);
+  }
+
   summary(digest: string): VulnerabilitySummary | undefined {
     const row = this.#db.prepare('SELECT digest, summary FROM scans WHERE digest = ?').get(digest) as Row | undefined;
     return row === undefined ? undefined : storedJson<VulnerabilitySummary>(row, 'summary', isObject);

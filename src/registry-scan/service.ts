@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { type Logger, silentLogger } from '../core/index.ts';
+import { type Logger, PortcullisError, silentLogger } from '../core/index.ts';
 import type { ReadLimits } from '../image/index.ts';
 import { parseImageDocument } from '../oci/index.ts';
 import type { ManifestDeleted, ManifestPushed, RegistryService } from '../registry/index.ts';
@@ -20,7 +20,7 @@ import { type Job, type JobKind, type JobState, JobStore } from './job-store.ts'
 import { type RescanReport, rescanStored } from './rescan.ts';
 import { type ListScansOptions, ResultStore, type ScanListing, type ScanResult, type VulnerabilitySummary } from './results.ts';
 import { type ScanJobPayload, isPermanentScanError, parseScanPayload, scanImage } from './scan-worker.ts';
-import { webhookFinding, type PullBlockedData } from './webhook-events.ts';
+import { webhookFinding, type RaisedEvent } from './webhook-events.ts';
 import { type WebhookOptions, Webhooks } from './webhooks.ts';
 
 export interface RegistryScannerOptions {
@@ -136,6 +136,11 @@ export class RegistryScanner {
     return this.#results.get(digest);
   }
 
+  /** The result of a digest without its inventory and findings. */
+  scanListing(digest: string): ScanListing | undefined {
+    return this.#results.listing(digest);
+  }
+
   vulnerabilitySummary(digest: string): VulnerabilitySummary | undefined {
     return this.#results.summary(digest);
   }
@@ -161,11 +166,27 @@ export class RegistryScanner {
   }
 
   /** Queues a scan of an image manifest (no-op when one is queued, running or done). */
-  enqueueScan(repository: string, digest: string): boolean {
+  enqueueScan(repository: string, digest: string, options: { restartFinished?: boolean } = {}): boolean {
     const payload: ScanJobPayload = { repository, digest };
-    const queued = this.#jobs.enqueue('scan', `scan:${digest}`, payload, { maxAttempts: this.#options.maxScanAttempts ?? 3 });
+    const queued = this.#jobs.enqueue('scan', `scan:${digest}`, payload, { maxAttempts: this.#options.maxScanAttempts ?? 3, ...options });
     if (queued) this.#scanRunner.kick();
     return queued;
+  }
+
+  /**
+   * Scans an image manifest again from its layers, even when it was scanned before (a scan already
+   * queued or running is left as it is). Returns where the job stands afterwards.
+   */
+  rescan(repository: string, digest: string): ScanState {
+    this.enqueueScan(repository, digest, { restartFinished: true });
+    const state = this.scanState(digest);
+    if (state === undefined) throw new PortcullisError('INTERNAL', `scan job of ${digest} vanished after it was queued`);
+    return state;
+  }
+
+  /** Scan jobs per state: the queue the management API reports. */
+  scanQueue(): Record<JobState, number> {
+    return this.#jobs.countByState('scan');
   }
 
   /**
@@ -196,9 +217,13 @@ export class RegistryScanner {
     return this.#rescan;
   }
 
-  /** Sends a webhook for an event raised outside the scanner (a pull refused by a pull gate). */
-  notifyPullBlocked(data: PullBlockedData): void {
-    this.#webhooks.publish({ type: 'pull.blocked', data });
+  /**
+   * Delivers an event raised elsewhere in the server through the scanner's webhooks: a pull refused
+   * by a pull gate, a running image that now violates the policy, a signed image whose rescan breaks
+   * its auto-sign rule, a break-glass deploy.
+   */
+  notify(event: RaisedEvent): void {
+    this.#webhooks.publish(event);
   }
 
   #announce(report: RescanReport): void {

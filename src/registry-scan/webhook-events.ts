@@ -5,7 +5,7 @@
 import type { Finding, Severity } from '../vuln/index.ts';
 import type { VulnerabilitySummary } from './results.ts';
 
-export type WebhookEventType = 'push' | 'delete' | 'scan.completed' | 'scan.failed' | 'findings.new' | 'pull.blocked';
+export type WebhookEventType = WebhookEvent['type'];
 
 /** A finding as webhooks report it: enough to act on without fetching the full report. */
 export interface WebhookFinding {
@@ -67,13 +67,59 @@ export interface PullBlockedData {
   findings: string[];
 }
 
+/** A running image that no longer passes the admission policy (continuous validation; nothing is evicted). */
+export interface DeploymentViolationData {
+  cluster?: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  image: string;
+  digest?: string;
+  /** The policy's refusals, each naming the rule and the fix. */
+  reasons: string[];
+  /** What made Portcullis look again: admission, scan, rescan, policy or cluster. */
+  trigger: string;
+  breakGlass: boolean;
+  policyRevision?: string;
+}
+
 export type WebhookEvent =
   | { type: 'push'; data: PushData }
   | { type: 'delete'; data: DeleteData }
   | { type: 'scan.completed'; data: ScanCompletedData }
   | { type: 'scan.failed'; data: ScanFailedData }
   | { type: 'findings.new'; data: NewFindingsData }
-  | { type: 'pull.blocked'; data: PullBlockedData };
+  | { type: 'pull.blocked'; data: PullBlockedData }
+  | { type: 'deployment.violation'; data: DeploymentViolationData }
+  | { type: 'signing.rule.failed'; data: SigningRuleFailedData }
+  | { type: 'admission.break_glass'; data: BreakGlassData };
+
+/** Events other parts of the server raise and the scanner's webhooks deliver (durably, retried). */
+export type RaisedEvent = Extract<WebhookEvent, { type: 'pull.blocked' | 'deployment.violation' | 'signing.rule.failed' | 'admission.break_glass' }>;
+
+/** A workload admitted by break-glass whatever the policy said (audited, recorded, announced). */
+export interface BreakGlassData {
+  cluster?: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  user?: string;
+  reason: string;
+  images: string[];
+  /** What the policy would have refused, image by image. */
+  violations: string[];
+}
+
+/** An image the server signed whose rescan now breaks the auto-sign rule (the signature stays). */
+export interface SigningRuleFailedData {
+  project: string;
+  repository: string;
+  digest: string;
+  keyFingerprint: string;
+  rule: string;
+  /** Each broken clause with the ids of the findings that break it. */
+  violations: Array<{ clause: string; findings: string[] }>;
+}
 
 export function webhookFinding(finding: Finding): WebhookFinding {
   return {

@@ -2,6 +2,7 @@
 import type { BlobStore, MetadataStore } from '../storage/index.ts';
 import type { RegistryEvents } from './events.ts';
 import type { GcLock } from './gc-lock.ts';
+import type { TagProtection } from './tag-guard.ts';
 
 export interface RegistryLimits {
   /** Largest manifest or index accepted, in bytes (default 4 MiB). */
@@ -13,6 +14,7 @@ export interface RegistryContext {
   metadata: MetadataStore;
   events: RegistryEvents;
   lock: GcLock;
+  tags: TagProtection;
   limits: RegistryLimits;
   now: () => number;
 }

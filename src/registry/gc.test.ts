@@ -80,4 +80,32 @@ describe('garbage collection', () => {
     const again = await registry.collectGarbage({ graceMs: 0 });
     assert.deepEqual(again.deleted, [], 'everything left is referenced');
   });
+
+  it('never stores a manifest whose blobs it deletes when deleted images are pushed again during the run', async () => {
+    const { registry } = test;
+    const images = await Promise.all(Array.from({ length: 10 }, (_, index) => pushImage(registry, 'app', `v${index}`, `image ${index}`)));
+    for (const image of images) await registry.manifests.delete('app', image.digest);
+    test.advance(2 * HOUR);
+    // Clients pushing the same images again find the blobs stored and send only the manifests.
+    const collection = registry.collectGarbage({ graceMs: 60_000 });
+    const repushes = images.map((image, index) =>
+      registry.manifests.put('app', `v${index}`, manifestBytes(image.config, [image.layer]), OCI_MANIFEST).then(
+        () => true,
+        (error: unknown) => {
+          assert.match((error as Error).message, /is not in app/, 'a push that loses the race is refused, not stored');
+          return false;
+        },
+      ),
+    );
+    const [report, stored] = await Promise.all([collection, Promise.all(repushes)]);
+    for (const [index, image] of images.entries()) {
+      if (!stored[index]) {
+        await assert.rejects(registry.manifests.get('app', `v${index}`), /not found/);
+        continue;
+      }
+      assert.equal(await registry.statBlob('app', image.layer.digest), image.layer.size);
+      assert.equal(await registry.statBlob('app', image.config.digest), image.config.size);
+      assert.ok(!report.deleted.includes(image.layer.digest) && !report.deleted.includes(image.config.digest));
+    }
+  });
 });

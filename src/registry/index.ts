@@ -9,3 +9,4 @@ export { MAX_PAGE_SIZE, checkDigest, checkRepository, parsePageSize } from './na
 export { receivedRange, type ChunkHeaders, type UploadProgress } from './uploads.ts';
 export type { PushResult, ReferrerList } from './manifests.ts';
 export { openRegistry, type OpenRegistryOptions } from './open.ts';
+export type { TagGuard } from './tag-guard.ts';

@@ -60,11 +60,13 @@ export class Manifests {
       createdAt: this.#context.now(),
     };
     const tag = 'tag' in target ? target.tag : undefined;
-    await this.#context.lock.shared(async () => {
-      await this.#checkReferences(repository, document);
-      const references = [...document.blobs, ...document.manifests].map((descriptor) => descriptor.digest);
-      await this.#context.metadata.putManifest(record, references, tag);
-    });
+    const store = () =>
+      this.#context.lock.shared(async () => {
+        await this.#checkReferences(repository, document);
+        const references = [...document.blobs, ...document.manifests].map((descriptor) => descriptor.digest);
+        await this.#context.metadata.putManifest(record, references, tag);
+      });
+    await (tag === undefined ? store() : this.#context.tags.push(repository, tag, digest, store));
     this.#context.events.publish('manifestPushed', {
       repository,
       digest,
@@ -92,12 +94,14 @@ export class Manifests {
     const metadata = this.#context.metadata;
     if ('tag' in target) {
       const digest = await metadata.resolveTag(repository, target.tag);
+      if (digest !== undefined) await this.#context.tags.checkTagDelete(repository, target.tag);
       if (digest === undefined || !(await metadata.deleteTag(repository, target.tag))) {
         throw new RegistryError('MANIFEST_UNKNOWN', `tag ${target.tag} not found in ${repository}`);
       }
       this.#context.events.publish('manifestDeleted', { repository, digest, tag: target.tag });
       return;
     }
+    await this.#context.tags.checkManifestDelete(repository, target.digest);
     if (!(await metadata.deleteManifest(repository, target.digest))) {
       throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${target.digest} not found in ${repository}`);
     }

@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { FsBlobStore, SqliteMetadataStore } from '../storage/index.ts';
 import type { RegistryLimits } from './context.ts';
+import type { TagGuard } from './tag-guard.ts';
 import { RegistryService } from './service.ts';
 
 export interface OpenRegistryOptions {
@@ -9,6 +10,7 @@ export interface OpenRegistryOptions {
   dataDir: string;
   limits?: Partial<RegistryLimits>;
   now?: () => number;
+  tagGuard?: TagGuard;
 }
 
 export async function openRegistry(options: OpenRegistryOptions): Promise<RegistryService> {
@@ -20,5 +22,6 @@ export async function openRegistry(options: OpenRegistryOptions): Promise<Regist
     metadata,
     ...(options.limits !== undefined && { limits: options.limits }),
     ...(options.now !== undefined && { now: options.now }),
+    ...(options.tagGuard !== undefined && { tagGuard: options.tagGuard }),
   });
 }

@@ -4,12 +4,13 @@
  * named by the spec's error code.
  */
 import type { Readable } from 'node:stream';
-import type { BlobStore, ByteRange, MetadataStore, Page } from '../storage/index.ts';
+import type { BlobStore, ByteRange, ManifestRecord, MetadataStore, Page } from '../storage/index.ts';
 import type { RegistryContext, RegistryLimits } from './context.ts';
 import { RegistryError } from './errors.ts';
 import { RegistryEvents } from './events.ts';
 import { type GcOptions, type GcReport, collectGarbage } from './gc.ts';
 import { GcLock } from './gc-lock.ts';
+import { type TagGuard, TagProtection } from './tag-guard.ts';
 import { Manifests } from './manifests.ts';
 import { Uploads } from './uploads.ts';
 
@@ -19,6 +20,8 @@ export interface RegistryServiceOptions {
   limits?: Partial<RegistryLimits>;
   /** Milliseconds since the epoch; tests move time forward through it. */
   now?: () => number;
+  /** Immutable tags (see tag-guard.ts): pushes that move them and deletes of them answer DENIED. */
+  tagGuard?: TagGuard;
 }
 
 export interface BlobStream {
@@ -42,6 +45,7 @@ export class RegistryService {
       metadata: options.metadata,
       events: this.events,
       lock: new GcLock(),
+      tags: new TagProtection(options.tagGuard, options.metadata),
       limits: this.limits,
       now: options.now ?? Date.now,
     };
@@ -77,6 +81,40 @@ export class RegistryService {
 
   async catalog(page: Page): Promise<string[]> {
     return this.#context.metadata.listRepositories(page);
+  }
+
+  async repositoryExists(repository: string): Promise<boolean> {
+    return this.#context.metadata.repositoryExists(repository);
+  }
+
+  /** Manifests of a repository in digest order, without their content (management listings). */
+  async listManifests(repository: string, page: Page): Promise<ManifestRecord[]> {
+    return this.#context.metadata.listManifests(repository, page);
+  }
+
+  /** Tags pointing at one manifest of a repository. */
+  async tagsOf(repository: string, digest: string): Promise<string[]> {
+    return this.#context.metadata.tagsOf(repository, digest);
+  }
+
+  /**
+   * Deletes a repository: every manifest (announced as `manifestDeleted`, as single deletes are),
+   * then its tags and blob links; the bytes go at the next garbage collection. NAME_UNKNOWN when
+   * there is no such repository.
+   */
+  async deleteRepository(repository: string): Promise<void> {
+    const { metadata, events } = this.#context;
+    if (!(await metadata.repositoryExists(repository))) throw new RegistryError('NAME_UNKNOWN', `repository ${repository} not found`, { detail: { name: repository } });
+    const digests: string[] = [];
+    for (;;) {
+      const page = await metadata.listManifests(repository, { n: 1000, ...(digests.length > 0 && { last: digests.at(-1) }) });
+      digests.push(...page.map((record) => record.digest));
+      if (page.length < 1000) break;
+    }
+    // Immutable tags would go with the repository: refuse before anything is deleted.
+    for (const digest of digests) await this.#context.tags.checkManifestDelete(repository, digest);
+    await metadata.deleteRepository(repository);
+    for (const digest of digests) events.publish('manifestDeleted', { repository, digest });
   }
 
   async collectGarbage(options?: GcOptions): Promise<GcReport> {

@@ -4,11 +4,16 @@
  * that cannot be read becomes a candidate carrying the problem, so the report can say why it failed
  * while the other candidates are still checked. The same layer found in both layouts is one
  * candidate with two locations.
+ *
+ * Reads go through an AttachmentReader, so the same code serves a remote registry (over HTTP) and
+ * Portcullis's own store (in-process). Manifests and blobs are fetched concurrently but a bounded
+ * number at a time; candidates come out in a stable order (tag first, then referrers as listed).
  */
 import { PortcullisError } from '../core/index.ts';
 import type { Descriptor } from '../oci/index.ts';
-import { listReferrers, type RegistryClient } from '../registry-client/index.ts';
 import { attachmentTag, parseAttachmentManifest } from './attachment-manifest.ts';
+import type { AttachmentReader } from './attachment-reader.ts';
+import { mapBounded } from './bounded.ts';
 import { ATTACHMENT, type AttachmentKind } from './media-types.ts';
 
 export interface Candidate {
@@ -24,49 +29,93 @@ export interface Candidate {
 
 /** Largest payload or envelope read; real ones are a few kilobytes (SBOM attestations larger). */
 const MAX_LAYER_BYTES = 32 * 1024 * 1024;
-/** More attachments than this on one image is refused rather than fetched one by one. */
+/** More attachments than this on one image is refused rather than fetched. */
 const MAX_CANDIDATES = 500;
+/** Reads in flight at once: enough to hide round trips, few enough not to flood a registry. */
+const CONCURRENT_READS = 8;
 
-export async function collectCandidates(client: RegistryClient, repository: string, imageDigest: string, kind: AttachmentKind): Promise<Candidate[]> {
+type ReadManifest = { layers: Descriptor[]; subject?: Descriptor } | { problem: string } | undefined;
+
+/** One place to look, with what was found there (or why it could not be read). */
+interface Source {
+  where: string;
+  manifest: ReadManifest;
+}
+
+export async function collectCandidates(reader: AttachmentReader, repository: string, imageDigest: string, kind: AttachmentKind): Promise<Candidate[]> {
+  const tag = attachmentTag(imageDigest, kind);
+  const [tagged, referrers] = await Promise.all([
+    readManifest(reader, repository, tag, `tag ${tag}`),
+    reader.referrers(repository, imageDigest, ATTACHMENT[kind].artifactType),
+  ]);
+  if (referrers.length > MAX_CANDIDATES) throw new PortcullisError('LIMIT', `more than ${MAX_CANDIDATES} ${kind}s on ${imageDigest}`);
+
+  const fromReferrers = await mapBounded(referrers, CONCURRENT_READS, async (referrer): Promise<Source> => {
+    const where = `referrer ${referrer.digest}`;
+    const manifest = await readManifest(reader, repository, referrer.digest, where);
+    if (manifest !== undefined && !('problem' in manifest) && manifest.subject?.digest !== imageDigest) {
+      return { where, manifest: { problem: `${where}: its subject is ${manifest.subject?.digest ?? 'missing'}, not ${imageDigest}` } };
+    }
+    return { where, manifest };
+  });
+  const sources: Source[] = [{ where: `tag ${tag}`, manifest: tagged }, ...fromReferrers];
+
+  const found = await mapBounded(layersToRead(sources, kind), CONCURRENT_READS, (layer) => readLayer(reader, repository, layer));
+  return merge([...unreadableSources(sources), ...found], kind, imageDigest);
+}
+
+/** A layer to fetch, with the key that makes the same layer in both layouts one candidate. */
+interface LayerRead {
+  descriptor: Descriptor;
+  location: string;
+  key: string;
+  /** Position among all candidates, so the result order does not depend on fetch timing. */
+  order: number;
+}
+
+interface Keyed {
+  candidate: Candidate;
+  key: string;
+  order: number;
+}
+
+function layersToRead(sources: Source[], kind: AttachmentKind): LayerRead[] {
+  const reads: LayerRead[] = [];
+  for (const [sourceIndex, { where, manifest }] of sources.entries()) {
+    if (manifest === undefined || 'problem' in manifest) continue;
+    for (const [index, layer] of manifest.layers.entries()) {
+      if (layer.mediaType !== ATTACHMENT[kind].layerMediaType) continue;
+      const key = `${layer.digest} ${JSON.stringify(layer.annotations ?? {})}`;
+      reads.push({ descriptor: layer, location: `${where} layer ${index}`, key, order: sourceIndex * 1_000_000 + index });
+    }
+  }
+  return reads;
+}
+
+function unreadableSources(sources: Source[]): Keyed[] {
+  const keyed: Keyed[] = [];
+  for (const [sourceIndex, { where, manifest }] of sources.entries()) {
+    if (manifest === undefined || !('problem' in manifest)) continue;
+    keyed.push({ candidate: { bytes: Buffer.alloc(0), annotations: {}, locations: [where], problem: manifest.problem }, key: where, order: sourceIndex * 1_000_000 });
+  }
+  return keyed;
+}
+
+function merge(found: Keyed[], kind: AttachmentKind, imageDigest: string): Candidate[] {
   const byKey = new Map<string, Candidate>();
-  const add = (candidate: Candidate, key: string) => {
+  for (const { candidate, key } of found.sort((a, b) => a.order - b.order)) {
     const known = byKey.get(key);
     if (known !== undefined) known.locations.push(...candidate.locations);
     else if (byKey.size >= MAX_CANDIDATES) throw new PortcullisError('LIMIT', `more than ${MAX_CANDIDATES} ${kind}s on ${imageDigest}`);
     else byKey.set(key, candidate);
-  };
-
-  const tag = attachmentTag(imageDigest, kind);
-  const tagged = await readManifest(client, repository, tag, `tag ${tag}`);
-  if (tagged !== undefined && 'problem' in tagged) add(unreadable(`tag ${tag}`, tagged.problem), tag);
-  else if (tagged !== undefined) await addLayers(client, repository, kind, tagged, `tag ${tag}`, add);
-
-  const referrers = await listReferrers(client, repository, imageDigest, ATTACHMENT[kind].artifactType);
-  for (const referrer of referrers.descriptors) {
-    const where = `referrer ${referrer.digest}`;
-    const manifest = await readManifest(client, repository, referrer.digest, where);
-    if (manifest === undefined) continue;
-    if ('problem' in manifest) {
-      add(unreadable(where, manifest.problem), where);
-    } else if (manifest.subject?.digest !== imageDigest) {
-      add(unreadable(where, `${where}: its subject is ${manifest.subject?.digest ?? 'missing'}, not ${imageDigest}`), where);
-    } else {
-      await addLayers(client, repository, kind, manifest, where, add);
-    }
   }
   return [...byKey.values()];
 }
 
-function unreadable(where: string, problem: string): Candidate {
-  return { bytes: Buffer.alloc(0), annotations: {}, locations: [where], problem };
-}
-
-type ReadManifest = { layers: Descriptor[]; subject?: Descriptor } | { problem: string } | undefined;
-
-async function readManifest(client: RegistryClient, repository: string, reference: string, where: string): Promise<ReadManifest> {
+async function readManifest(reader: AttachmentReader, repository: string, reference: string, where: string): Promise<ReadManifest> {
   try {
-    const fetched = await client.getManifest(repository, reference);
-    return parseAttachmentManifest(fetched.bytes);
+    const fetched = await reader.getManifest(repository, reference);
+    return fetched === undefined ? undefined : parseAttachmentManifest(fetched.bytes);
   } catch (error) {
     if (!(error instanceof PortcullisError)) throw error;
     if (error.code === 'NOT_FOUND') return undefined;
@@ -75,25 +124,17 @@ async function readManifest(client: RegistryClient, repository: string, referenc
   }
 }
 
-async function addLayers(
-  client: RegistryClient,
-  repository: string,
-  kind: AttachmentKind,
-  manifest: { layers: Descriptor[] },
-  where: string,
-  add: (candidate: Candidate, key: string) => void,
-): Promise<void> {
-  for (const [index, layer] of manifest.layers.entries()) {
-    if (layer.mediaType !== ATTACHMENT[kind].layerMediaType) continue;
-    const location = `${where} layer ${index}`;
-    const annotations = layer.annotations ?? {};
-    const key = `${layer.digest} ${JSON.stringify(annotations)}`;
-    try {
-      const bytes = await client.getBlob(repository, { digest: layer.digest, size: layer.size }, MAX_LAYER_BYTES);
-      add({ bytes, annotations, locations: [location] }, key);
-    } catch (error) {
-      if (!(error instanceof PortcullisError) || error.code === 'NETWORK' || error.code === 'AUTH') throw error;
-      add({ bytes: Buffer.alloc(0), annotations, locations: [location], problem: `${location}: ${error.message}` }, key);
+async function readLayer(reader: AttachmentReader, repository: string, layer: LayerRead): Promise<Keyed> {
+  const annotations = layer.descriptor.annotations ?? {};
+  try {
+    if (layer.descriptor.size > MAX_LAYER_BYTES) {
+      throw new PortcullisError('LIMIT', `declared size ${layer.descriptor.size} is more than the limit of ${MAX_LAYER_BYTES} bytes`);
     }
+    const bytes = await reader.getBlob(repository, layer.descriptor.digest, MAX_LAYER_BYTES, layer.descriptor.size);
+    return { candidate: { bytes, annotations, locations: [layer.location] }, key: layer.key, order: layer.order };
+  } catch (error) {
+    if (!(error instanceof PortcullisError) || error.code === 'NETWORK' || error.code === 'AUTH') throw error;
+    const candidate = { bytes: Buffer.alloc(0), annotations, locations: [layer.location], problem: `${layer.location}: ${error.message}` };
+    return { candidate, key: layer.key, order: layer.order };
   }
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PortcullisError } from '../core/index.ts';
-import { evaluateScanRule, formatScanRule, parseScanPolicy, parseScanRule, type GateFinding } from './scan-gate.ts';
+import { evaluateScanRule, formatScanRule, parseScanRule, type GateFinding } from './scan-gate.ts';
 
 function rejects(rule: string, pattern: RegExp, code = 'USAGE') {
   assert.throws(
@@ -90,32 +90,5 @@ describe('scan rule evaluation', () => {
     const rule = parseScanRule('no CRITICAL, no HIGH with fix, max 0 LOW');
     assert.deepEqual(evaluateScanRule(rule, findings).map((entry) => entry.clause.text), ['no HIGH with fix', 'max 0 LOW']);
     assert.deepEqual(evaluateScanRule(rule, []), []);
-  });
-});
-
-describe('scan policy file', () => {
-  const policy = (text: string) => parseScanPolicy(Buffer.from(text), 'policy.yaml');
-  const rejectsPolicy = (bytes: string | Buffer, pattern: RegExp, code = 'INPUT') =>
-    assert.throws(
-      () => parseScanPolicy(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, 'policy.yaml'),
-      (error: unknown) => error instanceof PortcullisError && error.code === code && pattern.test(error.message),
-    );
-
-  it('reads the rule as one string or as a list of clauses', () => {
-    assert.equal(formatScanRule(policy('requireScan: "no CRITICAL, no HIGH with fix"\n')), 'no CRITICAL, no HIGH with fix');
-    assert.equal(formatScanRule(policy('requireScan:\n  - no CRITICAL\n  - max 2 high with fix\n')), 'no CRITICAL, max 2 HIGH with fix');
-  });
-
-  it('rejects malformed, misspelt, oversized and non-UTF-8 policies', () => {
-    rejectsPolicy('requireScan:\n  - no CRITICAL\n  - no HIHG\n', /policy\.yaml requireScan\[1\]: column 4: expected a level/);
-    rejectsPolicy('requireScn: no CRITICAL\n', /unknown key "requireScn"/);
-    rejectsPolicy('requireScan: []\n', /non-empty list/);
-    rejectsPolicy('requireScan:\n  - 3\n', /requireScan\[0\] must be a string/);
-    rejectsPolicy('- no CRITICAL\n', /expected a mapping/);
-    rejectsPolicy('requireScan: [unclosed\n', /unreadable policy \(it must be UTF-8 YAML\)/);
-    rejectsPolicy(Buffer.from([0x72, 0x65, 0xff, 0xfe, 0x3a]), /unreadable policy .*not valid for encoding utf-8/);
-    rejectsPolicy('requireScan: no HIGH\nrequireScan: no LOW\n', /Map keys must be unique/);
-    rejectsPolicy(`requireScan: "${'x'.repeat(70 * 1024)}"\n`, /at most 65536 bytes/, 'LIMIT');
-    rejectsPolicy('a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nrequireScan: no HIGH\n', /resource exhaustion/);
   });
 });

@@ -15,7 +15,6 @@
  * Findings come in as a small structural shape so signing stays independent of the scan module.
  */
 import { PortcullisError, type ErrorCode } from '../core/index.ts';
-import { parse as parseYaml } from 'yaml';
 
 export const GATE_LEVELS = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'UNKNOWN'] as const;
 export type GateLevel = (typeof GATE_LEVELS)[number];
@@ -52,7 +51,6 @@ export interface ClauseViolation {
 
 const MAX_LIMIT = 1_000_000;
 const MAX_RULE_CHARS = 4096;
-const MAX_POLICY_BYTES = 64 * 1024;
 
 interface Token {
   text: string;
@@ -123,31 +121,4 @@ export function evaluateScanRule(rule: ScanRule, findings: readonly GateFinding[
     if (counted.length > clause.limit) violations.push({ clause, findings: counted });
   }
   return violations;
-}
-
-/**
- * A YAML policy file: `requireScan:` holding the rule as one string or a list of clause strings.
- * Unknown keys are errors, so a misspelt key cannot leave the gate open.
- */
-export function parseScanPolicy(bytes: Uint8Array, source: string): ScanRule {
-  if (bytes.length > MAX_POLICY_BYTES) throw new PortcullisError('LIMIT', `${source}: a policy file is at most ${MAX_POLICY_BYTES} bytes`);
-  let document: unknown;
-  try {
-    document = parseYaml(new TextDecoder('utf-8', { fatal: true }).decode(bytes), { maxAliasCount: 16 });
-  } catch (error) {
-    throw new PortcullisError('INPUT', `${source}: unreadable policy (it must be UTF-8 YAML): ${(error as Error).message}`, { cause: error });
-  }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new PortcullisError('INPUT', `${source}: expected a mapping with a requireScan key`);
-  }
-  const unknown = Object.keys(document).filter((key) => key !== 'requireScan');
-  if (unknown.length > 0) throw new PortcullisError('INPUT', `${source}: unknown key ${JSON.stringify(unknown[0]!.slice(0, 40))} (only requireScan is read)`);
-  const value = (document as Record<string, unknown>).requireScan;
-  if (typeof value === 'string') return parseScanRule(value, `${source} requireScan`, 'INPUT');
-  if (!Array.isArray(value) || value.length === 0) throw new PortcullisError('INPUT', `${source}: requireScan must be a rule string or a non-empty list of clauses`);
-  const clauses = value.flatMap((entry: unknown, position) => {
-    if (typeof entry !== 'string') throw new PortcullisError('INPUT', `${source}: requireScan[${position}] must be a string`);
-    return parseScanRule(entry, `${source} requireScan[${position}]`, 'INPUT').clauses;
-  });
-  return { clauses };
 }

@@ -187,6 +187,25 @@ export function metadataStoreContract(name: string, open: () => Promise<Opened<M
       assert.deepEqual(referrers.find((entry) => entry.annotations !== undefined)?.annotations, { k: 'v' });
     }));
 
+    it('lists manifests by digest with their tags, and deletes a whole repository', withStore(async (store) => {
+      const one = record('app', 'one');
+      const two = record('app', 'two');
+      await store.putManifest(one, [sha256('layer')], 'v1');
+      await store.putManifest(one, [], 'latest');
+      await store.putManifest(two, []);
+      await store.linkBlob('app', sha256('layer'), 1);
+      const sorted = [one.digest, two.digest].sort();
+      assert.deepEqual((await store.listManifests('app', {})).map((entry) => entry.digest), sorted);
+      assert.deepEqual((await store.listManifests('app', { n: 1, last: sorted[0] })).map((entry) => entry.digest), sorted.slice(1));
+      assert.deepEqual(await store.tagsOf('app', one.digest), ['latest', 'v1']);
+      assert.equal(await store.deleteRepository('app'), true);
+      assert.equal(await store.repositoryExists('app'), false);
+      assert.deepEqual(await store.listManifests('app', {}), []);
+      assert.equal(await store.isBlobLinked('app', sha256('layer')), false);
+      assert.equal(await store.isDigestInUse(sha256('layer'), Number.MAX_SAFE_INTEGER), false);
+      assert.equal(await store.deleteRepository('app'), false);
+    }));
+
     it('lists repositories in lexical order with pagination', withStore(async (store) => {
       for (const name of ['b/app', 'a/app', 'c']) await store.linkBlob(name, sha256('x'), 1);
       assert.deepEqual(await store.listRepositories({}), ['a/app', 'b/app', 'c']);

@@ -62,6 +62,15 @@ export interface MetadataStore {
   /** Deletes a manifest, every tag pointing to it and its references; false when it did not exist. */
   deleteManifest(repository: string, digest: string): Promise<boolean>;
 
+  /** Manifests of a repository in digest order (content left empty), for management listings. */
+  listManifests(repository: string, page: Page): Promise<ManifestRecord[]>;
+
+  /** Tags pointing at one manifest, in lexical order. */
+  tagsOf(repository: string, digest: string): Promise<string[]>;
+
+  /** Deletes a repository with its manifests, tags and blob links; false when it did not exist. */
+  deleteRepository(repository: string): Promise<boolean>;
+
   /** Manifests of `repository` whose subject is `subject` (content left empty), oldest first. */
   listReferrers(repository: string, subject: string): Promise<ManifestRecord[]>;
 

@@ -186,6 +186,27 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
+  async listManifests(repository: string, page: Page): Promise<ManifestRecord[]> {
+    const { where, limit, params } = pageClause('digest', page);
+    const rows = this.#statement(
+        `SELECT repository, digest, media_type, artifact_type, subject, size, X'' AS content, annotations, created_at
+         FROM manifests WHERE repository = ?${where} ORDER BY digest${limit}`,
+      )
+      .all(repository, ...params);
+    return rows.map(toRecord);
+  }
+
+  async tagsOf(repository: string, digest: string): Promise<string[]> {
+    return this.#statement('SELECT name FROM tags WHERE repository = ? AND digest = ? ORDER BY name').all(repository, digest).map((row) => text(row, 'name'));
+  }
+
+  async deleteRepository(repository: string): Promise<boolean> {
+    return this.#transaction(() => {
+      for (const table of ['tags', 'manifest_refs', 'manifests', 'blob_links']) this.#statement(`DELETE FROM ${table} WHERE repository = ?`).run(repository);
+      return Number(this.#statement('DELETE FROM repositories WHERE name = ?').run(repository).changes) > 0;
+    });
+  }
+
   async listReferrers(repository: string, subject: string): Promise<ManifestRecord[]> {
     const rows = this.#statement(
         `SELECT repository, digest, media_type, artifact_type, subject, size, X'' AS content, annotations, created_at

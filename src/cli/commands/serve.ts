@@ -13,10 +13,18 @@ import { SEVERITY_ORDER } from '../../vuln/index.ts';
 import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { PORTCULLIS_VERSION } from '../version.ts';
 import { ACCESS_HELP, ACCESS_OPTIONS, openAccess } from './serve-access.ts';
+import { LIFECYCLE_HELP, LIFECYCLE_OPTIONS, openLifecycle } from './serve-lifecycle.ts';
+import { SIGNING_HELP, SIGNING_OPTIONS, openSigning } from './serve-signing.ts';
+import { registerManagementApi } from '../../server/api/management/index.ts';
+import { CONFIG_HELP, CONFIG_OPTIONS, applyConfigFile } from './serve-config.ts';
+import { METADATA_HELP, METADATA_OPTIONS, openMetadata } from './serve-metadata.ts';
+import { ADMISSION_HELP, ADMISSION_OPTIONS, openServeAdmission } from './serve-admission.ts';
+import { CONTINUOUS_HELP, CONTINUOUS_OPTIONS, openContinuous } from './serve-continuous.ts';
 
 export const SERVE_HELP = `Usage: portcullis serve [options]
 
-Runs an OCI registry (distribution spec v1.1) that CI pushes to and clusters pull from.
+Runs an OCI registry (distribution spec v1.1) that CI pushes to and clusters pull from, with a
+management REST API under /api/v1 (docs/management-api.md).
 
 Options:
       --listen HOST:PORT  address to listen on (default 127.0.0.1:5000; [::1]:5000 for IPv6)
@@ -37,11 +45,23 @@ Scanning (every pushed image is queued, scanned, and its CycloneDX SBOM attached
 
 ${ACCESS_HELP}
 
+${LIFECYCLE_HELP}
+
+${SIGNING_HELP}
+
+${METADATA_HELP}
+
+${ADMISSION_HELP}
+
+${CONTINUOUS_HELP}
+
+${CONFIG_HELP}
+
   -q, --quiet             log only errors
       --debug             log every request
   -h, --help              this help`;
 
-const OPTIONS = {
+export const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   quiet: { type: 'boolean', short: 'q' },
   debug: { type: 'boolean' },
@@ -53,6 +73,12 @@ const OPTIONS = {
   'webhook-secret-file': { type: 'string' },
   'webhook-min-severity': { type: 'string' },
   ...ACCESS_OPTIONS,
+  ...LIFECYCLE_OPTIONS,
+  ...SIGNING_OPTIONS,
+  ...METADATA_OPTIONS,
+  ...ADMISSION_OPTIONS,
+  ...CONTINUOUS_OPTIONS,
+  ...CONFIG_OPTIONS,
 } as const;
 
 const SEVERITY_LEVELS = SEVERITY_ORDER.filter((level) => level !== 'NONE');
@@ -97,7 +123,8 @@ export function parseListen(value: string): { host: string; port: number } {
 }
 
 export async function serveCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(args, OPTIONS);
+  const { values: commandLine, positionals } = parseCommandLine(args, OPTIONS);
+  const values = commandLine.config === undefined || commandLine.help === true ? commandLine : await applyConfigFile(commandLine.config, OPTIONS, commandLine);
   if (values.help) {
     process.stdout.write(`${SERVE_HELP}\n`);
     return 0;
@@ -108,7 +135,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   const logger = loggerFor(values);
   const scanning = await scanningOptions(values);
 
-  const registry = await openRegistry({ dataDir });
+  const lifecycle = openLifecycle(values, dataDir, logger);
+  const registry = await openRegistry({ dataDir, tagGuard: lifecycle.tagGuard });
   // After the registry made the data directory; before the scanner starts, so a bad option stops early.
   const access = await openAccess(values, { host, port }, dataDir, logger);
   const scanner = new RegistryScanner({ ...scanning, registry, dataDir, logger });
@@ -118,12 +146,22 @@ export async function serveCommand(args: string[]): Promise<number> {
   const policy = openPolicyStore(dataDir);
   const pullGate = new PullGate({ store: policy, scans: scanner, onBlocked: (blocked) => {
     logger.info(blocked.reason);
-    scanner.notifyPullBlocked(blocked);
+    scanner.notify({ type: 'pull.blocked', data: blocked });
   } });
   // Each API beside the distribution API registers itself here (see ServerExtension).
   const extensions: ServerExtension[] = [];
+  extensions.push(lifecycle.start(registry, access.access));
+  const signing = openSigning(values, { registry, scanner, dataDir, listen: { host, port }, access: access.access, logger });
+  extensions.push(...signing.extensions);
+  extensions.push(registerManagementApi({ registry, scanner, policy, version: PORTCULLIS_VERSION, dataDir }));
+  const metadata = openMetadata(values, { host, port }, dataDir, { scanner, policy, logger, signer: signing.signer });
+  extensions.push(metadata.extension);
+  const continuous = openContinuous(values, dataDir, { scanner, recordAdmission: metadata.recordAdmission, logger });
+  const admission = await openServeAdmission(values, { registry, scanner, labels: policy, alertBreakGlass: (event) => scanner.notify({ type: 'admission.break_glass', data: event }), recordDeployment: continuous.recordDeployment, onCreated: continuous.onCreated, logger });
+  extensions.push(...admission.extensions, continuous.extension);
   const app = build({ registry, logger, tls: access.tls, pullGate, extensions, ...access.access });
   const address = await app.listen({ host, port });
+  await continuous.start();
   process.stdout.write(`portcullis serve: listening on ${address} (data in ${dataDir})\n`);
 
   const rescan = () => {
@@ -138,7 +176,13 @@ export async function serveCommand(args: string[]): Promise<number> {
   });
   process.off('SIGHUP', rescan);
   await app.close();
+  // Before the scanner closes: queued re-evaluations still read its results.
+  await continuous.close();
+  await lifecycle.close();
+  await signing.close();
   await scanner.close();
+  metadata.close();
+  admission.close();
   policy.close();
   await registry.close();
   access.close();

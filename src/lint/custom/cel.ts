@@ -28,11 +28,17 @@ const SCOPE_VARIABLES: Record<RuleScope, Array<[string, string]>> = {
 
 const environments = new Map<RuleScope, Environment>();
 
+/** A CEL environment with Portcullis' options and limits and the given variables (name, CEL type). */
+export function createCelEnvironment(variables: ReadonlyArray<readonly [string, string]>): Environment {
+  const environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, homogeneousAggregateLiterals: false, limits: LIMITS });
+  for (const [name, type] of variables) environment.registerVariable(name, type);
+  return environment;
+}
+
 function environmentFor(scope: RuleScope): Environment {
   let environment = environments.get(scope);
   if (!environment) {
-    environment = new Environment({ unlistedVariablesAreDyn: false, enableOptionalTypes: true, homogeneousAggregateLiterals: false, limits: LIMITS });
-    for (const [name, type] of [...DOCUMENT_VARIABLES, ...SCOPE_VARIABLES[scope]]) environment.registerVariable(name, type);
+    environment = createCelEnvironment([...DOCUMENT_VARIABLES, ...SCOPE_VARIABLES[scope]]);
     environments.set(scope, environment);
   }
   return environment;
@@ -48,8 +54,12 @@ export type Compiled = { ok: true; program: ParseResult; type: string } | { ok: 
 
 /** Parses and type-checks an expression; never throws for bad input. */
 export function compileCel(expression: string, scope: RuleScope): Compiled {
+  return compileCelIn(environmentFor(scope), expression);
+}
+
+/** Parses and type-checks an expression in a given environment; never throws for bad input. */
+export function compileCelIn(environment: Environment, expression: string): Compiled {
   if (expression.length > MAX_EXPRESSION_LENGTH) return { ok: false, problem: { offset: 0, message: `expression is longer than ${MAX_EXPRESSION_LENGTH} characters` } };
-  const environment = environmentFor(scope);
   let program: ParseResult;
   try {
     program = environment.parse(expression);

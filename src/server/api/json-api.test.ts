@@ -63,3 +63,14 @@ test('without access control the caller is the local administrator', async () =>
   assert.equal(response.statusCode, 200);
   assert.equal(response.json().principal.name, 'local');
 });
+
+test('several APIs share a prefix, each in its own scope, with one not-found answer', async () => {
+  const server = Fastify();
+  registerJsonApi(server, { prefix: '/api/v1' }, (scope) => void scope.get('/one', async () => ({ api: 1 })));
+  registerJsonApi(server, { prefix: '/api/v1' }, (scope) => void scope.get('/two', async () => ({ api: 2 })));
+  assert.deepEqual((await server.inject({ url: '/api/v1/one' })).json(), { api: 1 });
+  assert.deepEqual((await server.inject({ url: '/api/v1/two' })).json(), { api: 2 });
+  const missing = await server.inject({ url: '/api/v1/three' });
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().error.status, 'NOT_FOUND');
+});

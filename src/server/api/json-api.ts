@@ -164,6 +164,17 @@ export function bodyObject(request: FastifyRequest): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+const notFoundHandled = new WeakMap<FastifyInstance, Set<string>>();
+
+function notFoundPrefixes(app: FastifyInstance): Set<string> {
+  let prefixes = notFoundHandled.get(app);
+  if (prefixes === undefined) {
+    prefixes = new Set();
+    notFoundHandled.set(app, prefixes);
+  }
+  return prefixes;
+}
+
 /**
  * Registers `routes` in their own scope under `options.prefix`: JSON bodies parsed up to the limit
  * (other content types answer 415 unless a route adds its own parser), errors and unknown paths
@@ -189,7 +200,11 @@ export function registerJsonApi(app: FastifyInstance, options: JsonApiOptions, r
         const answer = toApiError(error, logger);
         return reply.code(API_STATUS[answer.status]).headers(answer.headers).type('application/json').send(apiErrorBody(answer.status, answer.message));
       });
-      scope.setNotFoundHandler((request, reply) => reply.code(404).type('application/json').send(apiErrorBody('NOT_FOUND', `no such endpoint: ${request.method} ${request.url.split('?')[0]}`)));
+      // Several APIs may share a prefix (each in its own scope); Fastify takes one 404 handler per prefix.
+      if (!notFoundPrefixes(app).has(options.prefix)) {
+        notFoundPrefixes(app).add(options.prefix);
+        scope.setNotFoundHandler((request, reply) => reply.code(404).type('application/json').send(apiErrorBody('NOT_FOUND', `no such endpoint: ${request.method} ${request.url.split('?')[0]}`)));
+      }
       await routes(scope);
     },
     { prefix: options.prefix },

@@ -1,0 +1,57 @@
+/**
+ * The running-image inventory's model: one RunningImage per image of a workload that admission let
+ * in (or the cluster watcher found running), with the decision the admission policy gives it now.
+ */
+
+/** Where Portcullis learnt that the image runs. */
+export type RunningSource = 'admission' | 'cluster';
+
+/** What re-evaluation made of the image; `allowed: false` is a violation (nothing is evicted). */
+export interface CurrentDecision {
+  allowed: boolean;
+  /** The policy's refusals, each naming the image, the rule and the fix. */
+  denials: string[];
+  warnings: string[];
+  /** Revision of the policy the decision was made by. */
+  policyRevision?: string;
+  /** ISO time of the evaluation. */
+  evaluatedAt: string;
+}
+
+export interface RunningImage {
+  /** Stable key: cluster, namespace, workload and image. */
+  id: string;
+  /** The image as the pod spec names it. */
+  image: string;
+  /** `sha256:<hex>` of the manifest admitted (absent when it could not be resolved). */
+  digest?: string;
+  cluster?: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  serviceAccount: string;
+  user?: string;
+  breakGlass: boolean;
+  breakGlassReason?: string;
+  /** ISO time of the (latest) admission, or of the first sighting in the cluster. */
+  admittedAt: string;
+  source: RunningSource;
+  /** ISO time its pods were last seen gone (cluster watcher); absent while it runs. */
+  endedAt?: string;
+  decision?: CurrentDecision;
+}
+
+export type RunningStatus = 'compliant' | 'violating' | 'unevaluated';
+
+export function statusOf(image: RunningImage): RunningStatus {
+  if (image.decision === undefined) return 'unevaluated';
+  return image.decision.allowed ? 'compliant' : 'violating';
+}
+
+/** What made Portcullis look at a running image again. */
+export type EvaluationTrigger = 'admission' | 'scan' | 'rescan' | 'policy' | 'cluster';
+
+/** The key of one image of one workload. */
+export function runningImageId(parts: { cluster?: string; namespace: string; kind: string; name: string; image: string }): string {
+  return JSON.stringify([parts.cluster ?? '', parts.namespace, parts.kind, parts.name, parts.image]);
+}
