@@ -7,7 +7,6 @@ export { ADMISSION_API_VERSION, ADMISSION_KIND, MAX_REVIEW_BYTES, parseAdmission
 export { CONTAINER_LISTS, MAX_IMAGES, WORKLOAD_KINDS, podSpecPath, readWorkload, type ImageUse, type Workload } from './workload.ts';
 export { DecisionCache } from './cache.ts';
 export { keysValidAt, type ImageFacts, type RemoteFacts, type RemoteFactsOptions } from './facts.ts';
-export { registryServiceReader } from './attachment-reader.ts';
 export { LocalFacts, type LabelFacts, type LocalFactsOptions, type ScanFacts } from './local-facts.ts';
 export { DEFAULT_REMOTE_TIMEOUT_MS, ImageDecider, verdictOf, type AdmissionPolicy, type DeciderOptions, type ImageVerdict } from './decide.ts';
 export { AdmissionController, DEFAULT_EXEMPT_NAMESPACES, type ControllerOptions, type DeploymentRecord } from './controller.ts';

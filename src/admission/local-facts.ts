@@ -1,19 +1,18 @@
 /**
  * Facts about images in Portcullis's own registry, read in-process: the manifest digest a tag names
  * (RegistryService), signatures and attestations verified against the policy's attestor keys
- * (signing, over registryServiceReader), scan results and when each finding was first seen
+ * (signing, over the registry's in-process attachment reader), scan results and when each finding was first seen
  * (RegistryScanner), and lifecycle labels (the registry-policy store). For an image index the
  * signatures are the index's own and the scan is every platform image's, taken together.
  */
 import { PortcullisError } from '../core/index.ts';
 import { parseImageConfig, parseImageDocument } from '../oci/index.ts';
 import { verifiedAttachments } from '../policy/facts/index.ts';
-import type { PolicyFinding, PolicyScan } from '../policy/types.ts';
+import { policyFindingOf, type PolicyFinding, type PolicyScan } from '../policy/index.ts';
 import { findingKey, type RegistryScanner } from '../registry-scan/index.ts';
 import type { RegistryService } from '../registry/index.ts';
+import { localAttachmentReader } from '../registry-sign/index.ts';
 import type { AttachmentReader, TrustedKey } from '../signing/index.ts';
-import type { Finding } from '../vuln/index.ts';
-import { registryServiceReader } from './attachment-reader.ts';
 import { DecisionCache } from './cache.ts';
 import { type ImageFacts, keysValidAt } from './facts.ts';
 
@@ -44,7 +43,7 @@ export class LocalFacts {
 
   constructor(options: LocalFactsOptions) {
     this.#registry = options.registry;
-    this.#reader = registryServiceReader(options.registry);
+    this.#reader = localAttachmentReader(options.registry);
     this.#scans = options.scans;
     this.#labels = options.labels;
   }
@@ -113,21 +112,10 @@ export class LocalFacts {
       states.push('completed');
       completedAt = Math.max(completedAt ?? 0, result.matchedAt);
       const firstSeen = scans.findingFirstSeen(digest);
-      for (const finding of result.findings) findings.push(policyFinding(finding, firstSeen.get(findingKey(finding))));
+      for (const finding of result.findings) findings.push(policyFindingOf(finding, firstSeen.get(findingKey(finding))));
     }
     const state = (['failed', 'none', 'pending'] as const).find((worst) => states.includes(worst)) ?? 'completed';
     return { state, findings, ...(state === 'completed' && completedAt !== undefined && { completedAt: new Date(completedAt).toISOString() }) };
   }
 }
 
-function policyFinding(finding: Finding, firstSeen: number | undefined): PolicyFinding {
-  const { name, version, ecosystem, purl } = finding.package;
-  return {
-    id: finding.id,
-    aliases: finding.aliases,
-    severity: finding.severity,
-    package: { name, version, ecosystem, purl },
-    ...(finding.fixedVersion !== undefined && { fixedVersion: finding.fixedVersion }),
-    ...(firstSeen !== undefined && { firstSeen: new Date(firstSeen).toISOString() }),
-  };
-}

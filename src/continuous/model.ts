@@ -2,6 +2,7 @@
  * The running-image inventory's model: one RunningImage per image of a workload that admission let
  * in (or the cluster watcher found running), with the decision the admission policy gives it now.
  */
+import type { DeploymentRecord } from '../admission/index.ts';
 
 /** Where Portcullis learnt that the image runs. */
 export type RunningSource = 'admission' | 'cluster';
@@ -18,23 +19,13 @@ export interface CurrentDecision {
   evaluatedAt: string;
 }
 
-export interface RunningImage {
+/**
+ * An admitted image as admission records it (`admittedAt` is then the latest admission, or the first
+ * sighting in the cluster), with what continuous validation adds.
+ */
+export interface RunningImage extends DeploymentRecord {
   /** Stable key: cluster, namespace, workload and image. */
   id: string;
-  /** The image as the pod spec names it. */
-  image: string;
-  /** `sha256:<hex>` of the manifest admitted (absent when it could not be resolved). */
-  digest?: string;
-  cluster?: string;
-  namespace: string;
-  kind: string;
-  name: string;
-  serviceAccount: string;
-  user?: string;
-  breakGlass: boolean;
-  breakGlassReason?: string;
-  /** ISO time of the (latest) admission, or of the first sighting in the cluster. */
-  admittedAt: string;
   source: RunningSource;
   /** ISO time its pods were last seen gone (cluster watcher); absent while it runs. */
   endedAt?: string;

@@ -71,20 +71,6 @@ export function storedObject<T>(row: Row, column: string): T {
   return value as T;
 }
 
-/** Runs `work` in one write transaction; inside another one it simply joins it. */
-export function transaction<T>(db: DatabaseSync, work: () => T): T {
-  if (db.isTransaction) return work();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-}
-
 /** Opens (creating when missing) grafeas.db with the registry's durability settings. */
 export function openMetadataDatabase(path: string): DatabaseSync {
   const db = new DatabaseSync(path);

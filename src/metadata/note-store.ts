@@ -5,7 +5,8 @@
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { PortcullisError } from '../core/index.ts';
-import { type Row, storedObject, text, transaction } from './database.ts';
+import { type Row, storedObject, text } from './database.ts';
+import { transaction } from '../storage/index.ts';
 import { type FilterFields, matchesFilter, parseFilter } from './filter.ts';
 import { AlreadyExistsError, type ListOptions, type Note, type Page, type Project } from './model.ts';
 import { noteName, parseNoteId, parseProjectId } from './names.ts';

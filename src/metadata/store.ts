@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import { openMetadataDatabase, pageTokenSecret, transaction } from './database.ts';
+import { openMetadataDatabase, pageTokenSecret } from './database.ts';
+import { transaction } from '../storage/index.ts';
 import { NoteStore } from './note-store.ts';
 import { type LabelReader, OccurrenceStore } from './occurrence-store.ts';
 import { PageTokens } from './page-token.ts';

@@ -53,19 +53,6 @@ export function openScanDatabase(path: string): DatabaseSync {
   return db;
 }
 
-/** Runs `work` in one IMMEDIATE transaction: committed when it returns, rolled back when it throws. */
-export function transaction<T>(db: DatabaseSync, work: () => T): T {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
-}
-
 export function text(row: Row, column: string): string {
   const value = row[column];
   if (typeof value !== 'string') throw new PortcullisError('INTERNAL', `jobs.db: column ${column} is not text`);

@@ -4,7 +4,8 @@
  * `running` when the store opens belonged to a process that stopped mid-job and are queued again.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { type Row, integer, optionalText, text, transaction } from './database.ts';
+import { type Row, integer, optionalText, text } from './database.ts';
+import { transaction } from '../storage/index.ts';
 
 export type JobKind = 'scan' | 'webhook';
 export type JobState = 'queued' | 'running' | 'done' | 'failed';

@@ -4,3 +4,4 @@ export { FsBlobStore } from './fs-blob-store.ts';
 export { isUploadId } from './fs-layout.ts';
 export type { ManifestRecord, MetadataStore, Page } from './metadata-store.ts';
 export { SqliteMetadataStore } from './sqlite-metadata-store.ts';
+export { transaction } from './sqlite-transaction.ts';

@@ -5,7 +5,7 @@
 import { PortcullisError } from '../../core/index.ts';
 import { DEFAULT_GC_GRACE_MS } from '../../registry/index.ts';
 import { formatGcReport, openOfflineLifecycle, parseDuration } from '../../registry-lifecycle/index.ts';
-import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
+import { GLOBAL_OPTIONS, choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { writeReport } from '../output.ts';
 import { defaultDataDir } from './serve.ts';
 
@@ -27,14 +27,10 @@ Options:
   -h, --help              this help`;
 
 const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  quiet: { type: 'boolean', short: 'q' },
-  debug: { type: 'boolean' },
+  ...GLOBAL_OPTIONS,
   data: { type: 'string' },
   'dry-run': { type: 'boolean' },
   grace: { type: 'string' },
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
 } as const;
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;

@@ -7,7 +7,7 @@ import { userInfo } from 'node:os';
 import { PortcullisError } from '../../core/index.ts';
 import { formatRetentionReport, openOfflineLifecycle } from '../../registry-lifecycle/index.ts';
 import { parseProject } from '../../registry-policy/index.ts';
-import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
+import { GLOBAL_OPTIONS, choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { writeReport } from '../output.ts';
 import { defaultDataDir } from './serve.ts';
 
@@ -34,14 +34,10 @@ Options:
   -h, --help              this help`;
 
 const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  quiet: { type: 'boolean', short: 'q' },
-  debug: { type: 'boolean' },
+  ...GLOBAL_OPTIONS,
   data: { type: 'string' },
   project: { type: 'string' },
   'dry-run': { type: 'boolean' },
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
 } as const;
 
 export async function retentionCommand(args: string[]): Promise<number> {
