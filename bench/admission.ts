@@ -7,6 +7,8 @@
  *   cold    reviews cycling through 2,000 images with the decision cache off: every request reads
  *           the manifest, looks for signatures and attestations, reads labels and evaluates
  *
+ *   floor   a bare node:https server with a fixed answer under the same load: the machine's limit
+ *
  * Goal: p99 < 5 ms cached, < 50 ms cold. The server runs in its own process (bench/lib/admission-server.ts).
  *
  *   npm run bench:admission
@@ -22,14 +24,15 @@ if (!Number.isInteger(SECONDS) || SECONDS < 1) throw new Error(`--seconds must b
 const RATES = [500, 2000];
 const REGISTRY_HOST = 'registry.bench.test';
 const SERVER = new URL('lib/admission-server.ts', import.meta.url).pathname;
+const FLOOR_SERVER = new URL('lib/https-floor-server.ts', import.meta.url).pathname;
 
 interface Server {
   url: string;
   child: ChildProcess;
 }
 
-async function startServer(images: number, cache: 'on' | 'off'): Promise<Server> {
-  const child = spawn(process.execPath, [SERVER, '--images', String(images), '--cache', cache], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startServer(args: readonly string[]): Promise<Server> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -85,8 +88,8 @@ async function load(url: string, rate: number, seconds: number, images: number):
   });
 }
 
-async function measure(label: string, images: number, cache: 'on' | 'off'): Promise<Figures[]> {
-  const server = await startServer(images, cache);
+async function measure(label: string, images: number, args: readonly string[]): Promise<Figures[]> {
+  const server = await startServer(args);
   try {
     await load(server.url, 500, 2, images);
     const figures: Figures[] = [];
@@ -100,13 +103,15 @@ async function measure(label: string, images: number, cache: 'on' | 'off'): Prom
   }
 }
 
-const results = [...(await measure('cached', 50, 'on')), ...(await measure('cold', 2000, 'off'))];
+const webhook = (images: number, cache: 'on' | 'off') => [SERVER, '--images', String(images), '--cache', cache];
+const results = [...(await measure('cached', 50, webhook(50, 'on'))), ...(await measure('cold', 2000, webhook(2000, 'off'))), ...(await measure('floor', 50, [FLOOR_SERVER]))];
 process.stdout.write(`POST /admission/validate over HTTPS, ${SECONDS} s per run (autocannon, 32 connections)\n\n`);
 process.stdout.write('decisions  target/s  achieved/s    p50 ms    p99 ms  errors  goal\n');
 for (const row of results) {
   const goal = row.label === 'cached' ? 5 : 50;
+  const verdict = row.label === 'floor' ? 'bare node:https, fixed answer' : `p99 < ${goal} ms: ${row.p99 < goal && row.errors === 0 ? 'met' : 'NOT met'}`;
   process.stdout.write(
-    `${row.label.padEnd(9)}  ${String(row.rate).padStart(8)}  ${row.achieved.toFixed(0).padStart(10)}  ${row.p50.toFixed(2).padStart(8)}  ${row.p99.toFixed(2).padStart(8)}  ${String(row.errors).padStart(6)}  p99 < ${goal} ms: ${row.p99 < goal && row.errors === 0 ? 'met' : 'NOT met'}\n`,
+    `${row.label.padEnd(9)}  ${String(row.rate).padStart(8)}  ${row.achieved.toFixed(0).padStart(10)}  ${row.p50.toFixed(2).padStart(8)}  ${row.p99.toFixed(2).padStart(8)}  ${String(row.errors).padStart(6)}  ${verdict}\n`,
   );
 }
 process.stdout.write(`

@@ -39,10 +39,18 @@ export interface KeyProvider {
   publicKey(ref: string, options: KeyOptions): Promise<KeyObject>;
 }
 
+/** Key ids by key object: a KeyObject never changes, and admission asks for the same keys per decision. */
+const keyIds = new WeakMap<KeyObject, string>();
+
 /** `sha256:<hex>` of the key's SPKI DER: stable across PEM layout, the same for a key wherever it lives. */
 export function keyIdOf(publicKey: KeyObject): string {
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  return `sha256:${createHash('sha256').update(der).digest('hex')}`;
+  let id = keyIds.get(publicKey);
+  if (id === undefined) {
+    const der = publicKey.export({ type: 'spki', format: 'der' });
+    id = `sha256:${createHash('sha256').update(der).digest('hex')}`;
+    keyIds.set(publicKey, id);
+  }
+  return id;
 }
 
 /** Which SignatureAlgorithm a public key signs with, or undefined for a key Portcullis does not use. */
