@@ -7,6 +7,7 @@
  */
 import { type Logger, type Reference, isPortcullisError, parseReference } from '../core/index.ts';
 import type { Decision, DecisionReason, PolicyDeployment, PolicyInput } from '../policy/types.ts';
+import type { CompiledPolicy } from '../policy/model.ts';
 import type { TrustedKey } from '../signing/index.ts';
 import { DecisionCache } from './cache.ts';
 import type { ImageFacts, RemoteFacts } from './facts.ts';
@@ -19,6 +20,8 @@ export interface AdmissionPolicy {
   evaluate(input: PolicyInput): Decision;
   /** Public keys of the policy's attestors, for verifying signatures of local images. */
   attestorKeys: readonly TrustedKey[];
+  /** The compiled policy behind `evaluate`, when there is one (layered policies add its layers to theirs). */
+  compiled?: CompiledPolicy;
 }
 
 export interface ImageVerdict {

@@ -24,7 +24,7 @@ export interface PolicyFiles {
 export function admissionPolicy(compiled: CompiledPolicy, keys: readonly TrustedKey[]): AdmissionPolicy {
   const keyIds = keys.map((key) => `${key.name}=${key.keyId}:${key.notBefore?.toISOString() ?? ''}:${key.notAfter?.toISOString() ?? ''}:${key.revoked === true}`).sort();
   const revision = `sha256:${createHash('sha256').update(JSON.stringify([compiled.revision, keyIds])).digest('hex')}`;
-  return { revision, evaluate: (input) => evaluate(compiled, input), attestorKeys: keys };
+  return { revision, evaluate: (input) => evaluate(compiled, input), attestorKeys: keys, compiled };
 }
 
 export async function loadAdmissionPolicy(files: PolicyFiles): Promise<AdmissionPolicy> {

@@ -20,8 +20,9 @@ export function evaluateLayer(layer: CompiledLayer, view: InputView): LayerResul
     result.evidence.push({ kind: 'allowlist', detail: `${view.label} matches admissionWhitelistPatterns ${exempt.pattern}`, layer: layer.layer });
     return result;
   }
-  // Admission rules ask for signatures and attestations; an image about to be signed has none yet.
-  const rule = view.input.action === 'sign' ? undefined : admissionRuleFor(layer, view.input);
+  // Admission rules are about deploying: an image about to be signed has no signatures yet, and a
+  // pull is not a deployment (the registry does not verify signatures when it serves an image).
+  const rule = view.input.action === 'admit' ? admissionRuleFor(layer, view.input) : undefined;
   if (rule !== undefined) {
     result.dryrun = rule.enforcementMode === 'DRYRUN_AUDIT_LOG_ONLY';
     checkAdmissionRule(layer, rule, view, result);

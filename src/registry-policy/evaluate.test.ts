@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Finding, Severity } from '../vuln/index.ts';
+import { compilePolicyDocument } from '../policy/index.ts';
 import { type GateInput, evaluateGate } from './evaluate.ts';
 import type { PolicyException, ProjectGate } from './model.ts';
 
@@ -66,5 +67,15 @@ describe('evaluateGate', () => {
     assert.ok(!decision.allowed);
     assert.match(decision.reason, /refuses unscanned images and this one is queued for scanning/);
     assert.equal(evaluateGate({ ...unscanned, gate: { ...unscanned.gate, blockUnscanned: false, minSeverity: 'LOW' } }).allowed, true);
+  });
+
+  it('gives organisation and project layers the artifact labels and the registry host', () => {
+    const organisation = compilePolicyDocument({ requiredLabels: { 'production-ready': 'true' }, trustedRegistries: ['registry.example:5000'] }, 'organisation').layers;
+    const base = { ...input({}, [], T0), layers: organisation };
+    assert.equal(evaluateGate({ ...base, labels: { 'production-ready': 'true' }, registry: 'registry.example:5000' }).allowed, true);
+    const unlabelled = evaluateGate({ ...base, labels: {}, registry: 'registry.example:5000' });
+    assert.ok(!unlabelled.allowed);
+    assert.match(unlabelled.reason, /production-ready/);
+    assert.equal(evaluateGate({ ...base, labels: { 'production-ready': 'true' }, registry: 'elsewhere.example' }).allowed, false, 'an untrusted host is refused');
   });
 });

@@ -5,7 +5,7 @@
  * The refusal message is written for the person at the other end of `docker pull`: which findings,
  * since when, and how to get an exception.
  */
-import { compilePolicyDocument, evaluate, policyFindingOf, type CompiledPolicy, type Decision, type DecisionFinding, type PolicyDocument, type PolicyInput, type SeverityThreshold } from '../policy/index.ts';
+import { compilePolicyDocument, evaluate, policyFindingOf, type CompiledLayer, type CompiledPolicy, type Decision, type DecisionFinding, type PolicyDocument, type PolicyInput, type SeverityThreshold } from '../policy/index.ts';
 import type { Finding, Severity } from '../vuln/index.ts';
 import { SEVERITY_ORDER } from '../vuln/index.ts';
 import type { PolicyException, ProjectGate } from './model.ts';
@@ -25,6 +25,12 @@ export interface GateInput {
   scan: ImageScan;
   exceptions: readonly PolicyException[];
   now: number;
+  /** Policy layers beside the gate settings (organisation, the project's stored policy), evaluated for action 'pull'. */
+  layers?: readonly CompiledLayer[];
+  /** The artifact's lifecycle labels, for label rules of those layers. */
+  labels?: Record<string, string>;
+  /** The registry host clients pull from, for trusted-registry rules ('' when unknown). */
+  registry?: string;
 }
 
 export interface BlockingFinding {
@@ -47,7 +53,7 @@ export interface GracedFinding {
 
 export type GateDecision =
   | { allowed: true; graced: GracedFinding[]; excepted: string[] }
-  | { allowed: false; reason: string; blocking: BlockingFinding[] };
+  | { allowed: false; reason: string; blocking: BlockingFinding[]; decidedBy?: string };
 
 /** "At or above minSeverity" is Kritis' "at most the level below it". */
 function thresholdBelow(severity: Severity): SeverityThreshold {
@@ -76,7 +82,9 @@ function gateInput(input: GateInput): PolicyInput {
           state: 'completed',
           findings: scan.findings.map((finding) => policyFindingOf(finding, scan.firstSeen(finding))),
         };
-  return { action: 'pull', image: { reference: `${repository}@${digest}`, registry: '', repository, digest }, labels: {}, signatures: [], attestations: [], scan: policyScan, now: new Date(input.now).toISOString() };
+  const registry = input.registry ?? '';
+  const reference = `${registry === '' ? '' : `${registry}/`}${repository}@${digest}`;
+  return { action: 'pull', image: { reference, registry, repository, digest }, labels: input.labels ?? {}, signatures: [], attestations: [], scan: policyScan, now: new Date(input.now).toISOString() };
 }
 
 function hint(repository: string, first: BlockingFinding | undefined): string {
@@ -88,11 +96,25 @@ function findingsOf(decision: Decision, list: 'violations' | 'warnings', rule: s
   return decision[list].filter((reason) => reason.rule === rule).flatMap((reason) => reason.findings ?? []);
 }
 
+/** The other policy layers' refusal, or undefined when they allow the pull. */
+function layersDecision(input: GateInput, image: string): GateDecision | undefined {
+  const layers = input.layers ?? [];
+  if (layers.length === 0) return undefined;
+  const decision = evaluate({ layers: [...layers], revision: '' }, gateInput(input));
+  if (decision.allowed) return undefined;
+  const reasons = decision.violations.slice(0, MESSAGE_FINDINGS).map((violation) => `${violation.message} (${violation.layer})`);
+  const more = decision.violations.length > MESSAGE_FINDINGS ? ` and ${decision.violations.length - MESSAGE_FINDINGS} more` : '';
+  const decidedBy = decision.decidedBy ?? decision.violations[0]?.layer ?? 'policy';
+  return { allowed: false, reason: `pull of ${image} refused by policy layer ${decidedBy}: ${reasons.join('; ')}${more}`, blocking: [], decidedBy };
+}
+
 export function evaluateGate(input: GateInput): GateDecision {
   const { gate, repository, digest, scan } = input;
   const decision = evaluate(gatePolicy(gate, repository, input.exceptions), gateInput(input));
   const image = `${repository}@${digest}`;
   if (decision.allowed) {
+    const layered = layersDecision(input, image);
+    if (layered !== undefined) return layered;
     const graced = findingsOf(decision, 'warnings', 'gracePeriodDays').map((finding) => ({ id: finding.id, severity: finding.severity, blocksFrom: finding.blocksFrom ?? '' }));
     const excepted = decision.evidence.filter((entry) => entry.kind === 'exception' && entry.finding !== undefined).map((entry) => entry.finding as string);
     return { allowed: true, graced, excepted };

@@ -7,6 +7,7 @@
  */
 import { parseImageDocument } from '../oci/index.ts';
 import { findingKey } from '../registry-scan/index.ts';
+import type { CompiledLayer } from '../policy/index.ts';
 import type { Finding } from '../vuln/index.ts';
 import { type GateDecision, type ImageScan, evaluateGate } from './evaluate.ts';
 import type { PolicyStore } from './store.ts';
@@ -37,6 +38,10 @@ export interface PullGateOptions {
   store: PolicyStore;
   scans: ScanReader;
   now?: () => number;
+  /** Policy layers that apply to pulls from a project besides its gate settings (organisation, project). */
+  layers?: (project: string) => CompiledLayer[];
+  /** The host clients pull from ("registry.example:5000"), for trusted-registry rules of those layers. */
+  registryHost?: string;
   /** Called for every refused pull (the webhook sender, an audit). Errors thrown here are ignored. */
   onBlocked?: (blocked: PullBlocked) => void;
 }
@@ -65,13 +70,18 @@ export class PullGate {
   /** The decision for one pull, or undefined when no gate applies (no settings, or not an image). */
   check(pull: PullRequest): GateDecision | undefined {
     const project = pull.repository.split('/', 1)[0] ?? '';
-    const gate = this.#options.store.gate(project);
-    if (gate === undefined || (gate.minSeverity === undefined && !gate.blockUnscanned)) return undefined;
+    const layers = this.#options.layers?.(project) ?? [];
+    const stored = this.#options.store.gate(project);
+    const gated = stored !== undefined && (stored.minSeverity !== undefined || stored.blockUnscanned);
+    if (!gated && layers.length === 0) return undefined;
+    const gate = stored ?? { project, blockUnscanned: false, graceDays: {} };
     const scan = this.#scanOf(pull);
     if (scan === undefined) return undefined;
     const now = this.#now();
     const exceptions = gate.minSeverity === undefined ? [] : this.#options.store.exceptionsFor(pull.repository, pull.digest, now);
-    const decision = evaluateGate({ gate, repository: pull.repository, digest: pull.digest, scan, exceptions, now });
+    const labels = layers.length === 0 ? {} : this.#options.store.labels(pull.digest);
+    const registry = this.#options.registryHost ?? '';
+    const decision = evaluateGate({ gate, repository: pull.repository, digest: pull.digest, scan, exceptions, now, layers, labels, registry });
     if (!decision.allowed) this.#blocked({ repository: pull.repository, digest: pull.digest, reason: decision.reason, findings: decision.blocking.map((finding) => finding.id) });
     return decision;
   }

@@ -13,7 +13,7 @@ import { parseCommandLine, usageError } from '../args.ts';
 import { parseRobotScopeOption, parseExpiry } from './admin-options.ts';
 import { exceptionCommand, gateCommand, labelCommand, type PolicyContext } from './admin-policy.ts';
 import { openPolicyStore } from '../../registry-policy/index.ts';
-import { defaultDataDir } from './serve.ts';
+import { defaultDataDir } from './serve-location.ts';
 import { authDbPath } from './serve-access.ts';
 
 export const ADMIN_HELP = `Usage: portcullis admin COMMAND [options]

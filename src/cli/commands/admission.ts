@@ -21,7 +21,7 @@ import {
 } from '../../admission/index.ts';
 import { parseWebhookUrl } from '../../registry-scan/index.ts';
 import { choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
-import { parseListen } from './serve.ts';
+import { parseListen } from './serve-location.ts';
 
 /** Options the standalone webhook and `serve --admission` share. */
 export const ADMISSION_POLICY_OPTIONS = {

@@ -7,7 +7,7 @@ import { DEFAULT_GC_GRACE_MS } from '../../registry/index.ts';
 import { formatGcReport, openOfflineLifecycle, parseDuration } from '../../registry-lifecycle/index.ts';
 import { GLOBAL_OPTIONS, choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { writeReport } from '../output.ts';
-import { defaultDataDir } from './serve.ts';
+import { defaultDataDir } from './serve-location.ts';
 
 export const GC_HELP = `Usage: portcullis gc [--data DIR] [--dry-run] [--grace DURATION] [--format text|json]
 

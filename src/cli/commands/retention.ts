@@ -9,7 +9,7 @@ import { formatRetentionReport, openOfflineLifecycle } from '../../registry-life
 import { parseProject } from '../../registry-policy/index.ts';
 import { GLOBAL_OPTIONS, choice, loggerFor, parseCommandLine, usageError } from '../args.ts';
 import { writeReport } from '../output.ts';
-import { defaultDataDir } from './serve.ts';
+import { defaultDataDir } from './serve-location.ts';
 
 export const RETENTION_HELP = `Usage: portcullis retention run [--data DIR] [--project PROJECT] [--dry-run] [--format text|json]
        portcullis retention show --project PROJECT [--data DIR]

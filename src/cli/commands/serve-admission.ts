@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../../core/index.ts';
 import { type Admission, type AdmissionPolicy, type BreakGlassEvent, PolicyHolder, admissionExtension, type DeploymentRecord, type LabelFacts } from '../../admission/index.ts';
+import { type PolicyLayers, layeredAdmissionPolicy } from '../../policy-store/index.ts';
 import type { RegistryScanner } from '../../registry-scan/index.ts';
 import type { RegistryService } from '../../registry/index.ts';
 import type { ServerExtension } from '../../server/index.ts';
@@ -59,6 +60,10 @@ export interface ServeAdmissionDeps {
   /** Break-glass alerts go to the server's webhook receivers. */
   alertBreakGlass?: (event: BreakGlassEvent) => void;
   recordDeployment?: (record: DeploymentRecord) => void | Promise<void>;
+  /** The server's policy layers (organisation, namespaces): admission decides by them and the --admission-policy file. */
+  layers?: PolicyLayers;
+  /** --policy was given: the organisation layer stands in for --admission-policy. */
+  organisationPolicy?: boolean;
   /** Told the assembled admission and its policy (continuous validation decides running images by them). */
   onCreated?: (admission: Admission, policy: () => AdmissionPolicy) => void;
   logger: Logger;
@@ -75,10 +80,13 @@ export async function openServeAdmission(values: AdmissionValues, deps: ServeAdm
     if (policyFile !== undefined) throw usageError('--admission-policy needs --admission');
     return { extensions: [], close: () => {} };
   }
-  if (policyFile === undefined) throw usageError('--admission needs --admission-policy FILE');
+  if (policyFile === undefined && deps.organisationPolicy !== true) throw usageError('--admission needs --admission-policy FILE or --policy FILE');
   const trust = values['admission-trust'];
-  const policy = await PolicyHolder.open({ policy: policyFile, ...(trust !== undefined && { trust }) }, deps.logger);
-  policy.watch();
+  const holder = policyFile === undefined ? undefined : await PolicyHolder.open({ policy: policyFile, ...(trust !== undefined && { trust }) }, deps.logger);
+  holder?.watch();
+  const filePolicy = holder === undefined ? undefined : () => holder.current();
+  const current = deps.layers === undefined ? filePolicy : layeredAdmissionPolicy(deps.layers, filePolicy);
+  if (current === undefined) throw usageError('--admission needs --admission-policy FILE or --policy FILE');
   const localHosts = values['local-registry-host'] ?? [values.listen ?? '127.0.0.1:5000', ...(values.service === undefined ? [] : [values.service])];
   const settings = admissionSettings({
     'exempt-namespaces': values['admission-exempt-namespaces'],
@@ -88,14 +96,14 @@ export async function openServeAdmission(values: AdmissionValues, deps: ServeAdm
   });
   const extension = admissionExtension({
     ...settings,
-    policy: () => policy.current(),
+    policy: current,
     registry: deps.registry,
     localHosts: localHosts.map((host) => host.toLowerCase()),
     scanner: deps.scanner,
     labels: deps.labels,
     ...(deps.alertBreakGlass !== undefined && { alertBreakGlass: deps.alertBreakGlass }),
     ...(deps.recordDeployment !== undefined && { recordDeployment: deps.recordDeployment }),
-    ...(deps.onCreated !== undefined && { onCreated: (admission: Admission) => deps.onCreated?.(admission, () => policy.current()) }),
+    ...(deps.onCreated !== undefined && { onCreated: (admission: Admission) => deps.onCreated?.(admission, current) }),
   });
-  return { extensions: [extension], close: () => policy.close() };
+  return { extensions: [extension], close: () => holder?.close() };
 }

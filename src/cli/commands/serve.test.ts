@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { PortcullisError } from '../../core/index.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultDataDir, parseListen, scanningOptions } from './serve.ts';
+import { defaultDataDir, parseListen } from './serve-location.ts';
+import { scanningOptions } from './serve.ts';
 
 describe('serve options', () => {
   it('reads HOST:PORT and [IPv6]:PORT', () => {

@@ -3,8 +3,6 @@
  * until SIGINT or SIGTERM. Composition root of the server: opens the stores, builds the app, listens.
  */
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { openRegistry } from '../../registry/index.ts';
 import { RegistryScanner, type RegistryScannerOptions, parseWebhookUrl } from '../../registry-scan/index.ts';
 import { build, type ServerExtension } from '../../server/index.ts';
@@ -20,6 +18,8 @@ import { CONFIG_HELP, CONFIG_OPTIONS, applyConfigFile } from './serve-config.ts'
 import { METADATA_HELP, METADATA_OPTIONS, openMetadata } from './serve-metadata.ts';
 import { ADMISSION_HELP, ADMISSION_OPTIONS, openServeAdmission } from './serve-admission.ts';
 import { CONTINUOUS_HELP, CONTINUOUS_OPTIONS, openContinuous } from './serve-continuous.ts';
+import { POLICY_HELP, POLICY_OPTIONS, openServePolicy } from './serve-policy.ts';
+import { DEFAULT_LISTEN, defaultDataDir, parseListen } from './serve-location.ts';
 
 export const SERVE_HELP = `Usage: portcullis serve [options]
 
@@ -51,6 +51,8 @@ ${SIGNING_HELP}
 
 ${METADATA_HELP}
 
+${POLICY_HELP}
+
 ${ADMISSION_HELP}
 
 ${CONTINUOUS_HELP}
@@ -76,6 +78,7 @@ export const OPTIONS = {
   ...LIFECYCLE_OPTIONS,
   ...SIGNING_OPTIONS,
   ...METADATA_OPTIONS,
+  ...POLICY_OPTIONS,
   ...ADMISSION_OPTIONS,
   ...CONTINUOUS_OPTIONS,
   ...CONFIG_OPTIONS,
@@ -106,22 +109,6 @@ export async function scanningOptions(values: ServeValues): Promise<Omit<Registr
   };
 }
 
-export const DEFAULT_LISTEN = '127.0.0.1:5000';
-
-/** The default data directory under the user's state directory (XDG base directory spec). */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env.XDG_STATE_HOME !== undefined && env.XDG_STATE_HOME.startsWith('/') ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(state, 'portcullis');
-}
-
-/** `HOST:PORT` or `[IPv6]:PORT`. */
-export function parseListen(value: string): { host: string; port: number } {
-  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(value);
-  const port = Number(match?.[3]);
-  if (match === null || port > 65535) throw usageError(`--listen takes HOST:PORT, got ${JSON.stringify(value)}`);
-  return { host: match[1] ?? match[2] ?? '', port };
-}
-
 export async function serveCommand(args: string[]): Promise<number> {
   const { values: commandLine, positionals } = parseCommandLine(args, OPTIONS);
   const values = commandLine.config === undefined || commandLine.help === true ? commandLine : await applyConfigFile(commandLine.config, OPTIONS, commandLine);
@@ -144,7 +131,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (scanning.advisoryDb === undefined) logger.warn('no --db: pushed images are inventoried and get an SBOM, but nothing is matched');
   // Pull gates read policy.db (written by portcullis admin) and the scanner's results on every pull.
   const policy = openPolicyStore(dataDir);
-  const pullGate = new PullGate({ store: policy, scans: scanner, onBlocked: (blocked) => {
+  const policyLayers = await openServePolicy(values, dataDir, logger);
+  const pullGate = new PullGate({ store: policy, scans: scanner, layers: policyLayers.pullLayers, registryHost: values.service ?? values.listen ?? DEFAULT_LISTEN, onBlocked: (blocked) => {
     logger.info(blocked.reason);
     scanner.notify({ type: 'pull.blocked', data: blocked });
   } });
@@ -157,8 +145,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   const metadata = openMetadata(values, { host, port }, dataDir, { scanner, policy, logger, signer: signing.signer });
   extensions.push(metadata.extension);
   const continuous = openContinuous(values, dataDir, { scanner, recordAdmission: metadata.recordAdmission, logger });
-  const admission = await openServeAdmission(values, { registry, scanner, labels: policy, alertBreakGlass: (event) => scanner.notify({ type: 'admission.break_glass', data: event }), recordDeployment: continuous.recordDeployment, onCreated: continuous.onCreated, logger });
-  extensions.push(...admission.extensions, continuous.extension);
+  const admission = await openServeAdmission(values, { registry, scanner, labels: policy, alertBreakGlass: (event) => scanner.notify({ type: 'admission.break_glass', data: event }), recordDeployment: continuous.recordDeployment, layers: policyLayers.layers, organisationPolicy: values.policy !== undefined, onCreated: continuous.onCreated, logger });
+  extensions.push(...admission.extensions, continuous.extension, policyLayers.extension);
   const app = build({ registry, logger, tls: access.tls, pullGate, extensions, ...access.access });
   const address = await app.listen({ host, port });
   await continuous.start();
@@ -183,6 +171,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   await scanner.close();
   metadata.close();
   admission.close();
+  policyLayers.close();
   policy.close();
   await registry.close();
   access.close();
