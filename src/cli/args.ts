@@ -57,6 +57,12 @@ export function parseCommandLine<T extends OptionSpec>(args: string[], options: 
   }
 }
 
+/** The one positional argument a command takes (`noun`: TARGET, IMAGE), or a usage error naming the command. */
+export function singlePositional(positionals: readonly string[], command: string, noun: string): string {
+  if (positionals.length !== 1 || positionals[0] === undefined) throw usageError(`${command} takes exactly one ${noun} (see portcullis ${command} --help)`);
+  return positionals[0];
+}
+
 /** A non-negative integer option, with k/M/G suffixes (powers of 1024). */
 export function parseSize(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

@@ -13,6 +13,7 @@ import {
   choice,
   loggerFor,
   parseCommandLine,
+  singlePositional,
   readImageOptions,
   usageError,
 } from '../args.ts';
@@ -51,13 +52,13 @@ export async function sbomCommand(args: string[]): Promise<number> {
     process.stdout.write(`${SBOM_HELP}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw usageError('sbom takes exactly one TARGET (see portcullis sbom --help)');
+  const target = singlePositional(positionals, 'sbom', 'TARGET');
   const format = choice('format', values.format, FORMATS, 'table');
   if (values.attest && format !== 'cyclonedx' && format !== 'spdx') throw usageError('sbom --attest needs --format cyclonedx or --format spdx (the attested SBOM)');
-  const attest = await attestRequest('sbom', positionals[0]!, values);
+  const attest = await attestRequest('sbom', target, values);
   const logger = loggerFor(values);
   const imageOptions = readImageOptions(values);
-  const result = await inventory(positionals[0]!, {
+  const result = await inventory(target, {
     ...imageOptions,
     logger,
     onProgress: createProgressBar(process.stderr, !values.quiet && !values.debug),

@@ -41,6 +41,7 @@ import {
   choice,
   loggerFor,
   parseCommandLine,
+  singlePositional,
   readImageOptions,
   usageError,
 } from '../args.ts';
@@ -212,7 +213,7 @@ export async function scanCommand(args: string[]): Promise<number> {
     process.stdout.write(`${SCAN_HELP}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw usageError('scan takes exactly one TARGET (see portcullis scan --help)');
+  const target = singlePositional(positionals, 'scan', 'TARGET');
   const format = choice('format', values.format, FORMATS, 'table');
   const failOn = values['fail-on'] === undefined ? undefined : choice('fail-on', values['fail-on'].toUpperCase(), LEVELS, 'UNKNOWN');
   const severities = severityList(values.severity);
@@ -223,7 +224,7 @@ export async function scanCommand(args: string[]): Promise<number> {
 
   const scanners = scannerList(values.scanners);
   if (values.attest && !scanners.has('vuln')) throw usageError('--attest attaches the vulnerability scan: include vuln in --scanners');
-  const attest = await attestRequest('scan', positionals[0]!, values);
+  const attest = await attestRequest('scan', target, values);
   if (scanners.has('secret') && (format === 'cyclonedx' || format === 'junit')) throw secretFormatError(format);
   const databasePath = scanners.has('vuln') ? requireDatabase(values.db) : undefined;
   const color = !values.output && process.stdout.isTTY === true;
@@ -231,7 +232,7 @@ export async function scanCommand(args: string[]): Promise<number> {
   const progress = createProgressBar(process.stderr, !values.quiet && !values.debug);
 
   const secrets = scanners.has('secret')
-    ? await scanSecrets(positionals[0]!, {
+    ? await scanSecrets(target, {
         ...imageOptions,
         pii: scanners.has('pii'),
         ...(values.allowlist !== undefined && { allowList: await loadAllowList(values.allowlist) }),
@@ -245,7 +246,7 @@ export async function scanCommand(args: string[]): Promise<number> {
   }
 
   const startedOn = new Date();
-  const inventory = await inventoryForScan(positionals[0]!, { ...imageOptions, onProgress: progress });
+  const inventory = await inventoryForScan(target, { ...imageOptions, onProgress: progress });
   const findings = findVulnerabilities(inventory, databasePath, {
     ...(values['ignore-unfixed'] ? { ignoreUnfixed: true } : {}),
     ...(types ? { pkgTypes: types } : {}),

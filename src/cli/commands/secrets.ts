@@ -21,9 +21,9 @@ import {
   choice,
   loggerFor,
   parseCommandLine,
+  singlePositional,
   parseSize,
   readImageOptions,
-  usageError,
 } from '../args.ts';
 import { writeReport } from '../output.ts';
 import { createProgressBar } from '../progress.ts';
@@ -68,12 +68,12 @@ export async function secretsCommand(args: string[]): Promise<number> {
     process.stdout.write(`${SECRETS_HELP}\n`);
     return 0;
   }
-  if (positionals.length !== 1) throw usageError('secrets takes exactly one TARGET (see portcullis secrets --help)');
+  const target = singlePositional(positionals, 'secrets', 'TARGET');
   const format = choice('format', values.format, FORMATS, 'table');
   const failOn = values['fail-on'] === undefined ? undefined : choice('fail-on', values['fail-on'].toLowerCase(), FAIL_ON, 'critical');
   const maxFileBytes = parseSize('max-secret-file-bytes', values['max-secret-file-bytes']);
   const logger = loggerFor(values);
-  const result = await scanSecrets(positionals[0]!, {
+  const result = await scanSecrets(target, {
     ...readImageOptions(values),
     pii: values.pii === true,
     ...(values.allowlist !== undefined && { allowList: await loadAllowList(values.allowlist) }),

@@ -7,7 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 import { openPublicKey as openKeyPublic, openSigner as openKeySigner, passphraseSource, type KeyOptions, type Signer } from '../../signing/keys/index.ts';
 import type { TargetOptions } from '../../signing/index.ts';
-import { usageError } from '../args.ts';
+import { singlePositional, usageError } from '../args.ts';
 
 export const REGISTRY_OPTIONS = {
   'allow-http-registry': { type: 'boolean' },
@@ -43,8 +43,7 @@ export function parseAnnotations(values: string[] | undefined): Record<string, s
 
 /** The one positional IMAGE a command takes. */
 export function singleImage(positionals: string[], command: string): string {
-  if (positionals.length !== 1 || positionals[0] === undefined) throw usageError(`${command} takes exactly one IMAGE (see portcullis ${command} --help)`);
-  return positionals[0];
+  return singlePositional(positionals, command, 'IMAGE');
 }
 
 export const KEY_OPTIONS = { key: { type: 'string' }, 'passphrase-file': { type: 'string' } } as const;
