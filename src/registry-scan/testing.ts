@@ -3,13 +3,16 @@
  * pushed through RegistryService, advisory databases built with `portcullis db import` from chosen
  * files of the shared advisory data, and polling with a deadline.
  */
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuiltImage, type ImageSpec, buildImage } from '../../test/helpers/image-builder.ts';
+import { type BuiltImage, type ImageSpec, buildImage, writeOciLayout } from '../../test/helpers/image-builder.ts';
+import { type ServeProcess, TEST_ADMIN_PASSWORD, startServe } from '../../test/helpers/portcullis-serve.ts';
+import { requireTool } from '../../test/helpers/registry.ts';
 import { runCli } from '../../test/helpers/cli.ts';
 import type { RegistryService } from '../registry/index.ts';
 
@@ -112,3 +115,29 @@ export const GHSA = {
   lodashModerate: 'GHSA-29mw-wpgm-hmr9.json',
   lodashHigh: 'GHSA-35jh-r3h4-6jhm.json',
 } as const;
+
+/**
+ * A real `portcullis serve` with access control (admin / TEST_ADMIN_PASSWORD) matching against the
+ * GHSA advisory of ws, and an OCI layout holding an image with ws 7.4.0 (one HIGH finding) to push
+ * as `oci:LAYOUT:app`. `close()` stops the server and removes everything.
+ */
+export async function startServeWithVulnerableImage(prefix: string, args: readonly string[] = []): Promise<{ work: string; layout: string; serve: ServeProcess; close(): Promise<void> }> {
+  requireTool('skopeo', 'skopeo');
+  if (!existsSync(VULNDATA)) throw new Error(`the shared advisory data is missing at ${VULNDATA}`);
+  const work = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    const db = join(work, 'advisories.db');
+    await importGhsa(db, [GHSA.ws]);
+    const layout = join(work, 'layout');
+    await writeOciLayout(layout, npmImage({ ws: '7.4.0' }), 'app');
+    const serve = await startServe(join(work, 'data'), { adminPassword: TEST_ADMIN_PASSWORD, args: ['--db', db, '-q', ...args] });
+    const close = async () => {
+      await serve.stop();
+      await rm(work, { recursive: true, force: true });
+    };
+    return { work, layout, serve, close };
+  } catch (error) {
+    await rm(work, { recursive: true, force: true });
+    throw error;
+  }
+}

@@ -4,16 +4,11 @@
  * set through the management API is visible to Grafeas filters.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { writeOciLayout } from '../../../test/helpers/image-builder.ts';
-import { type ServeProcess, startServe, TEST_ADMIN_PASSWORD } from '../../../test/helpers/portcullis-serve.ts';
-import { pushToRegistry, requireTool } from '../../../test/helpers/registry.ts';
+import { type ServeProcess, TEST_ADMIN_PASSWORD } from '../../../test/helpers/portcullis-serve.ts';
+import { pushToRegistry } from '../../../test/helpers/registry.ts';
 import { PortcullisError } from '../../core/index.ts';
-import { GHSA, VULNDATA, importGhsa, npmImage, waitFor } from '../../registry-scan/testing.ts';
+import { startServeWithVulnerableImage, waitFor } from '../../registry-scan/testing.ts';
 import { GrafeasClient, ok } from '../../server/api/grafeas/testing/grafeas-client.ts';
 import { MetadataService, openMetadataStore } from '../../metadata/index.ts';
 import { metadataHost, recordAdmission } from './serve-metadata.ts';
@@ -48,27 +43,22 @@ describe('recordAdmission', () => {
 });
 
 describe('metadata API in portcullis serve', () => {
-  let work: string;
+  let layout: string;
   let serve: ServeProcess | undefined;
+  let fixture: Awaited<ReturnType<typeof startServeWithVulnerableImage>> | undefined;
 
   before(async () => {
-    requireTool('skopeo', 'skopeo');
-    assert.ok(existsSync(VULNDATA), `the shared advisory data is missing at ${VULNDATA}`);
-    work = await mkdtemp(join(tmpdir(), 'portcullis-serve-metadata-'));
-    const db = join(work, 'advisories.db');
-    await importGhsa(db, [GHSA.ws]);
-    await writeOciLayout(join(work, 'layout'), npmImage({ ws: '7.4.0' }), 'app');
-    serve = await startServe(join(work, 'data'), { adminPassword: TEST_ADMIN_PASSWORD, args: ['--db', db, '-q'] });
+    fixture = await startServeWithVulnerableImage('portcullis-serve-metadata-');
+    ({ layout, serve } = fixture);
   });
   after(async () => {
-    await serve?.stop();
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   it('records the scan of a pushed image as Grafeas occurrences and filters by lifecycle labels', async () => {
     assert.ok(serve);
     const grafeas = new GrafeasClient(serve.url, { username: 'admin', password: TEST_ADMIN_PASSWORD });
-    await pushToRegistry(`oci:${join(work, 'layout')}:app`, `${serve.host}/team/app:1`, { creds: `admin:${TEST_ADMIN_PASSWORD}` });
+    await pushToRegistry(`oci:${layout}:app`, `${serve.host}/team/app:1`, { creds: `admin:${TEST_ADMIN_PASSWORD}` });
     const [vulnerability] = await waitFor('the VULNERABILITY occurrence', async () => {
       const found = await grafeas.listAllOccurrences('projects/team', { filter: 'kind="VULNERABILITY"' });
       return found.length > 0 ? found : undefined;

@@ -6,15 +6,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { writeOciLayout } from '../../../../test/helpers/image-builder.ts';
-import { type ServeProcess, startServe, TEST_ADMIN_PASSWORD } from '../../../../test/helpers/portcullis-serve.ts';
-import { pushToRegistry, requireTool } from '../../../../test/helpers/registry.ts';
-import { GHSA, VULNDATA, importGhsa, npmImage, waitFor } from '../../../registry-scan/testing.ts';
+import { type ServeProcess, TEST_ADMIN_PASSWORD } from '../../../../test/helpers/portcullis-serve.ts';
+import { pushToRegistry } from '../../../../test/helpers/registry.ts';
+import { startServeWithVulnerableImage, waitFor } from '../../../registry-scan/testing.ts';
 import { basic } from './testing.ts';
 
 const ADMIN = basic('admin', TEST_ADMIN_PASSWORD);
@@ -22,7 +18,9 @@ const USER_PASSWORD = 'grace password for the api test';
 
 describe('management API in portcullis serve', () => {
   let work: string;
+  let layout: string;
   let serve: ServeProcess | undefined;
+  let fixture: Awaited<ReturnType<typeof startServeWithVulnerableImage>> | undefined;
 
   async function call(method: string, path: string, authorization: string | undefined, payload?: unknown): Promise<{ status: number; json: any; headers: Headers }> {
     assert.ok(serve);
@@ -46,23 +44,17 @@ describe('management API in portcullis serve', () => {
   }
 
   before(async () => {
-    requireTool('skopeo', 'skopeo');
-    assert.ok(existsSync(VULNDATA), `the shared advisory data is missing at ${VULNDATA}`);
-    work = await mkdtemp(join(tmpdir(), 'portcullis-serve-api-'));
-    const db = join(work, 'advisories.db');
-    await importGhsa(db, [GHSA.ws]);
-    await writeOciLayout(join(work, 'layout'), npmImage({ ws: '7.4.0' }), 'app');
-    serve = await startServe(join(work, 'data'), { adminPassword: TEST_ADMIN_PASSWORD, args: ['--db', db, '-q'] });
+    fixture = await startServeWithVulnerableImage('portcullis-serve-api-');
+    ({ work, layout, serve } = fixture);
   });
   after(async () => {
-    await serve?.stop();
-    if (work !== undefined) await rm(work, { recursive: true, force: true });
+    await fixture?.close();
   });
 
   it('serves the scan of a pushed image, labels and accounts over HTTP with Basic auth', async () => {
     assert.ok(serve);
     assert.equal((await call('GET', '/openapi.json', undefined)).json.openapi, '3.1.0');
-    await pushToRegistry(`oci:${join(work, 'layout')}:app`, `${serve.host}/team/app:1`, { creds: `admin:${TEST_ADMIN_PASSWORD}` });
+    await pushToRegistry(`oci:${layout}:app`, `${serve.host}/team/app:1`, { creds: `admin:${TEST_ADMIN_PASSWORD}` });
     const repo = encodeURIComponent('team/app');
     const tags = await call('GET', `/repositories/${repo}/tags`, ADMIN);
     assert.equal(tags.status, 200);
