@@ -5,7 +5,7 @@
  *
  *   node bench/lib/https-floor-server.ts
  *
- * Prints `ready <url> -` once it listens; stops on SIGTERM.
+ * Prints `ready <url> <base64 CA PEM>` once it listens, as the webhook's bench server does; stops on SIGTERM.
  */
 import { createServer } from 'node:https';
 import { generateWebhookCertificate } from '../../src/admission/index.ts';
@@ -23,6 +23,6 @@ const server = createServer({ cert: certificate.cert, key: certificate.key }, (r
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  process.stdout.write(`ready https://127.0.0.1:${address.port}/admission -\n`);
+  process.stdout.write(`ready https://127.0.0.1:${address.port}/admission ${Buffer.from(certificate.caCert).toString('base64')}\n`);
 });
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

@@ -50,7 +50,9 @@ export class LocalFacts {
 
   /** The digest a tag or digest names in the repository; NOT_FOUND when there is none. */
   async resolve(repository: string, reference: string): Promise<string> {
-    return (await this.#registry.manifests.get(repository, reference)).digest;
+    const digest = await this.#registry.manifests.resolve(repository, reference);
+    if (digest === undefined) throw new PortcullisError('NOT_FOUND', `manifest ${reference} not found in ${repository}`);
+    return digest;
   }
 
   /**
@@ -84,15 +86,16 @@ export class LocalFacts {
   async #createdAt(repository: string, configDigest: string): Promise<string | undefined> {
     const known = this.#created.get(configDigest);
     if (known !== undefined) return known.createdAt;
+    let created: string | undefined;
     try {
-      const { created } = parseImageConfig(await this.#reader.getBlob(repository, configDigest, MAX_CONFIG_BYTES));
-      this.#created.set(configDigest, created === undefined ? {} : { createdAt: created }, CREATED_TTL_MS, configDigest);
-      return created;
+      created = parseImageConfig(await this.#reader.getBlob(repository, configDigest, MAX_CONFIG_BYTES)).created;
     } catch (error) {
       // An image without a readable config has no known age; the policy decides what that means.
-      if (error instanceof PortcullisError) return undefined;
-      throw error;
+      if (!(error instanceof PortcullisError)) throw error;
     }
+    // Remembered either way: the bytes under a digest never change, nor what can be read from them.
+    this.#created.set(configDigest, created === undefined ? {} : { createdAt: created }, CREATED_TTL_MS, configDigest);
+    return created;
   }
 
   /** The scan of one image, or of all platform images of an index (the least finished state wins). */

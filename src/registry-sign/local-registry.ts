@@ -42,13 +42,8 @@ async function readStream(stream: AsyncIterable<Buffer | string>, maxBytes: numb
 export function localAttachmentReader(registry: RegistryService): AttachmentReader {
   return {
     async getManifest(repository, reference) {
-      try {
-        const record = await registry.manifests.get(repository, reference);
-        return { bytes: Buffer.from(record.content), mediaType: record.mediaType };
-      } catch (error) {
-        if (error instanceof PortcullisError && error.code === 'NOT_FOUND') return undefined;
-        throw error;
-      }
+      const record = await registry.manifests.find(repository, reference);
+      return record === undefined ? undefined : { bytes: Buffer.from(record.content), mediaType: record.mediaType };
     },
     async getBlob(repository, digest, maxBytes) {
       const blob = await registry.readBlob(repository, digest);

@@ -79,13 +79,28 @@ export class Manifests {
 
   /** The manifest a tag or digest names; MANIFEST_UNKNOWN when there is none. */
   async get(repository: string, reference: string): Promise<ManifestRecord> {
-    const target = checkReference(reference, 'MANIFEST_UNKNOWN');
-    const digest = 'digest' in target ? target.digest : await this.#context.metadata.resolveTag(repository, target.tag);
-    const record = digest === undefined ? undefined : await this.#context.metadata.getManifest(repository, digest);
+    const record = await this.find(repository, reference);
     if (record === undefined) {
       throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository}`, { detail: { reference } });
     }
     return record;
+  }
+
+  /** The digest a tag names (a tag always names a stored manifest), without reading the manifest. */
+  async resolve(repository: string, reference: string): Promise<string | undefined> {
+    const target = checkReference(reference, 'MANIFEST_UNKNOWN');
+    if ('tag' in target) return this.#context.metadata.resolveTag(repository, target.tag);
+    return (await this.#context.metadata.getManifest(repository, target.digest))?.digest;
+  }
+
+  /**
+   * The manifest a tag or digest names, or undefined: for callers to whom absence is an answer
+   * (a signature tag that is not there), without the cost of building an error for each miss.
+   */
+  async find(repository: string, reference: string): Promise<ManifestRecord | undefined> {
+    const target = checkReference(reference, 'MANIFEST_UNKNOWN');
+    const digest = 'digest' in target ? target.digest : await this.#context.metadata.resolveTag(repository, target.tag);
+    return digest === undefined ? undefined : this.#context.metadata.getManifest(repository, digest);
   }
 
   /** Deletes a manifest by digest (with its tags), or only a tag. */

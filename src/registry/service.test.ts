@@ -33,6 +33,18 @@ describe('RegistryService', () => {
     assert.deepEqual(await registry.catalog({}), ['team/app']);
   });
 
+  it('resolves tags and digests to digests, and finds nothing without an error when there is nothing', async () => {
+    const { registry } = test;
+    const { digest } = await pushImage(registry, 'team/app', 'v1', 'a');
+    assert.equal(await registry.manifests.resolve('team/app', 'v1'), digest);
+    assert.equal(await registry.manifests.resolve('team/app', digest), digest);
+    assert.equal(await registry.manifests.resolve('team/app', 'v2'), undefined);
+    assert.equal(await registry.manifests.resolve('team/other', digest), undefined, 'a digest of another repository is not this one');
+    assert.equal((await registry.manifests.find('team/app', 'v1'))?.digest, digest);
+    assert.equal(await registry.manifests.find('team/app', 'v2'), undefined);
+    await assert.rejects(registry.manifests.find('team/app', '../v1'), code('MANIFEST_UNKNOWN'), 'an invalid reference is still an error');
+  });
+
   it('appends chunks at the reported offset and refuses a chunk at the wrong one', async () => {
     const { registry } = test;
     const upload = await registry.uploads.start('app');

@@ -69,7 +69,7 @@ export class RegistryService {
         headers: { 'content-range': `bytes */${size}` },
       });
     }
-    return { size, stream: await this.#context.blobs.read(digest, range) };
+    return { size, stream: await this.#context.blobs.read(digest, range ?? (size > 0 ? { start: 0, end: size - 1 } : undefined)) };
   }
 
   /** Removes the repository's access to a blob; the bytes go at the next garbage collection. */

@@ -34,7 +34,10 @@ export interface BlobStore {
   /** The committed blob, or undefined when there is none. */
   stat(digest: string): Promise<BlobInfo | undefined>;
 
-  /** Streams a committed blob (or a range of it); NOT_FOUND when it is missing. */
+  /**
+   * Streams a committed blob (or a range of it); NOT_FOUND when it is missing. Callers that know the
+   * blob's size pass the whole range rather than none: the store sizes its reads by it.
+   */
   read(digest: string, range?: ByteRange): Promise<Readable>;
 
   /** Stores a small blob given whole (a manifest), verified against `digest` first. */
