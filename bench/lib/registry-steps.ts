@@ -7,6 +7,7 @@
 import { rm } from 'node:fs/promises';
 import type { BenchRegistry } from './bench-registries.ts';
 import { taggedManifest } from './oci-layout.ts';
+import { openLoop, type OpenLoopResult } from './open-loop.ts';
 import { processUsage } from './process-usage.ts';
 import { run, type Measured } from './run.ts';
 import { skopeoCopy } from './skopeo.ts';
@@ -105,15 +106,44 @@ export async function pull(registry: BenchRegistry, repository: string, tag: str
 }
 
 /**
- * Loads `GET /v2/<repository>/manifests/<tag>` with wrk, after checking that one such request
- * answers 200 with the expected digest (so the load measures real answers, not errors).
+ * The URL of `GET /v2/<repository>/manifests/<tag>`, after checking that one such request answers
+ * 200 with the expected digest (so a load on it measures real answers, not errors).
  */
-export async function manifestLoad(registry: BenchRegistry, repository: string, tag: string, expectedDigest: string, options: Omit<WrkOptions, 'headers'>): Promise<LoadResult> {
+async function probedManifestUrl(registry: BenchRegistry, repository: string, tag: string, expectedDigest: string): Promise<string> {
   const url = `http://${registry.host}/v2/${repository}/manifests/${tag}`;
   const probe = await fetch(url, { headers: { accept: MANIFEST_ACCEPT } });
   await probe.arrayBuffer();
   const digest = probe.headers.get('docker-content-digest');
   if (probe.status !== 200 || digest !== expectedDigest) throw new Error(`${registry.name}: GET ${url} answered ${probe.status} with digest ${digest}, expected 200 and ${expectedDigest}`);
+  return url;
+}
+
+/** Loads the manifest GET with wrk: a closed loop, every connection sending as fast as it is answered. */
+export async function manifestLoad(registry: BenchRegistry, repository: string, tag: string, expectedDigest: string, options: Omit<WrkOptions, 'headers'>): Promise<LoadResult> {
+  const url = await probedManifestUrl(registry, repository, tag, expectedDigest);
   const { value, cpuSeconds } = await serverStep(registry, () => runWrk(url, { ...options, headers: { Accept: MANIFEST_ACCEPT } }));
   return { wrk: value, serverCpuSeconds: cpuSeconds };
+}
+
+export interface RatedLoadResult {
+  load: OpenLoopResult;
+  /** The server's CPU time per request answered, warm-up included, in microseconds. */
+  serverCpuUsPerRequest: number;
+}
+
+const OPEN_LOOP_WARMUP_SECONDS = 2;
+
+/** Loads the manifest GET open-loop: `rate` requests a second, evenly spaced over the connections. */
+export async function manifestRatedLoad(
+  registry: BenchRegistry,
+  repository: string,
+  tag: string,
+  expectedDigest: string,
+  options: { rate: number; seconds: number; connections: number },
+): Promise<RatedLoadResult> {
+  const url = await probedManifestUrl(registry, repository, tag, expectedDigest);
+  const { value, cpuSeconds } = await serverStep(registry, () =>
+    openLoop({ url, method: 'GET', headers: { accept: MANIFEST_ACCEPT }, ratePerSecond: options.rate, seconds: options.seconds, warmupSeconds: OPEN_LOOP_WARMUP_SECONDS, connections: options.connections }),
+  );
+  return { load: value, serverCpuUsPerRequest: (cpuSeconds / (value.sent + options.rate * OPEN_LOOP_WARMUP_SECONDS)) * 1e6 };
 }

@@ -4,7 +4,8 @@
  * named by the spec's error code.
  */
 import type { Readable } from 'node:stream';
-import type { BlobStore, ByteRange, ManifestRecord, MetadataStore, Page } from '../storage/index.ts';
+import { PortcullisError } from '../core/index.ts';
+import type { BlobReader, BlobStore, ByteRange, ManifestRecord, MetadataStore, Page } from '../storage/index.ts';
 import type { RegistryContext, RegistryLimits } from './context.ts';
 import { RegistryError } from './errors.ts';
 import { RegistryEvents } from './events.ts';
@@ -27,6 +28,18 @@ export interface RegistryServiceOptions {
 export interface BlobStream {
   size: number;
   stream: Readable;
+}
+
+function blobUnknown(repository: string, digest: string): RegistryError {
+  return new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${repository}`, { detail: { digest } });
+}
+
+function checkRange(digest: string, size: number, range: ByteRange | undefined): void {
+  if (range !== undefined && (range.start > range.end || range.end >= size)) {
+    throw new RegistryError('RANGE_INVALID', `range ${range.start}-${range.end} is outside the ${size} bytes of ${digest}`, {
+      headers: { 'content-range': `bytes */${size}` },
+    });
+  }
 }
 
 export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = { maxManifestBytes: 4 * 1024 * 1024 };
@@ -57,25 +70,43 @@ export class RegistryService {
   async statBlob(repository: string, digest: string): Promise<number> {
     const { metadata, blobs } = this.#context;
     const stored = (await metadata.isBlobLinked(repository, digest)) ? await blobs.stat(digest) : undefined;
-    if (stored === undefined) throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${repository}`, { detail: { digest } });
+    if (stored === undefined) throw blobUnknown(repository, digest);
     return stored.size;
   }
 
   /** A blob's bytes, or a range of them (RANGE_INVALID when the range is outside the blob). */
   async readBlob(repository: string, digest: string, range?: ByteRange): Promise<BlobStream> {
     const size = await this.statBlob(repository, digest);
-    if (range !== undefined && (range.start > range.end || range.end >= size)) {
-      throw new RegistryError('RANGE_INVALID', `range ${range.start}-${range.end} is outside the ${size} bytes of ${digest}`, {
-        headers: { 'content-range': `bytes */${size}` },
-      });
-    }
+    checkRange(digest, size, range);
     return { size, stream: await this.#context.blobs.read(digest, range ?? (size > 0 ? { start: 0, end: size - 1 } : undefined)) };
+  }
+
+  /**
+   * A blob opened for positional reads (BlobReader), after checking that the repository may read it
+   * and that `range`, when given, lies inside it (BLOB_UNKNOWN, RANGE_INVALID). The caller closes it.
+   */
+  async openBlob(repository: string, digest: string, range?: ByteRange): Promise<BlobReader> {
+    if (!(await this.#context.metadata.isBlobLinked(repository, digest))) throw blobUnknown(repository, digest);
+    let reader;
+    try {
+      reader = await this.#context.blobs.open(digest);
+    } catch (error) {
+      if (error instanceof PortcullisError && error.code === 'NOT_FOUND') throw blobUnknown(repository, digest);
+      throw error;
+    }
+    try {
+      checkRange(digest, reader.size, range);
+      return reader;
+    } catch (error) {
+      await reader.close();
+      throw error;
+    }
   }
 
   /** Removes the repository's access to a blob; the bytes go at the next garbage collection. */
   async deleteBlob(repository: string, digest: string): Promise<void> {
     if (!(await this.#context.metadata.unlinkBlob(repository, digest))) {
-      throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${repository}`, { detail: { digest } });
+      throw blobUnknown(repository, digest);
     }
   }
 

@@ -75,9 +75,9 @@ export function build(options: BuildOptions): FastifyInstance {
   if ('auth' in options) {
     registerTokenRoute(app, { auth: options.auth });
     auditRegistryAccess(app, options.auth);
-    registerDistributionRoutes(app, options.registry, authServiceAuthorize(options.auth), pullCheck);
+    registerDistributionRoutes(app, options.registry, authServiceAuthorize(options.auth), logger, pullCheck);
   } else {
-    registerDistributionRoutes(app, options.registry, options.authorize, pullCheck);
+    registerDistributionRoutes(app, options.registry, options.authorize, logger, pullCheck);
   }
   const context = { auth: 'auth' in options ? options.auth : undefined, logger };
   for (const extend of options.extensions ?? []) extend(app, context);

@@ -13,6 +13,17 @@ export interface BlobInfo {
   modifiedAt: number;
 }
 
+/**
+ * One committed blob opened for positional reads into buffers the reader owns: what the registry
+ * sends layers through, so serving a layer allocates no memory per chunk.
+ */
+export interface BlobReader {
+  readonly size: number;
+  /** Reads up to `length` bytes at `position` into the start of `buffer`; 0 at the end of the blob. */
+  read(buffer: Buffer, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** An upload in progress. */
 export interface UploadState {
   id: string;
@@ -39,6 +50,9 @@ export interface BlobStore {
    * blob's size pass the whole range rather than none: the store sizes its reads by it.
    */
   read(digest: string, range?: ByteRange): Promise<Readable>;
+
+  /** Opens a committed blob for positional reads; NOT_FOUND when it is missing. Close it after. */
+  open(digest: string): Promise<BlobReader>;
 
   /** Stores a small blob given whole (a manifest), verified against `digest` first. */
   put(digest: string, bytes: Uint8Array): Promise<BlobInfo>;

@@ -57,6 +57,24 @@ export function blobStoreContract(name: string, open: () => Promise<Opened<BlobS
       await assert.rejects(store.uploadState(upload.id), hasCode('NOT_FOUND'), 'a committed upload is gone');
     }));
 
+    it('opens a committed blob for positional reads into a buffer of the caller', withStore(async (store) => {
+      const digest = sha256('hello world');
+      await store.put(digest, Buffer.from('hello world'));
+      const reader = await store.open(digest);
+      try {
+        assert.equal(reader.size, 11);
+        const buffer = Buffer.alloc(8, '.');
+        assert.equal(await reader.read(buffer, 5, 6), 5);
+        assert.equal(buffer.toString(), 'world...');
+        assert.equal(await reader.read(buffer, 8, 9), 2, 'a read past the end returns what there is');
+        assert.equal(buffer.subarray(0, 2).toString(), 'ld');
+        assert.equal(await reader.read(buffer, 8, 11), 0, 'at the end: nothing');
+      } finally {
+        await reader.close();
+      }
+      await assert.rejects(store.open(sha256('missing')), hasCode('NOT_FOUND'));
+    }));
+
     it('refuses a digest mismatch and keeps the upload for a retry', withStore(async (store) => {
       const upload = await store.startUpload('repo/a');
       await store.append(upload.id, 0, chunks('payload'));

@@ -9,7 +9,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFile } f
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PortcullisError, digestAlgorithm, isDigest, parseDigest } from '../core/index.ts';
-import type { BlobInfo, BlobStore, ByteRange, UploadState } from './blob-store.ts';
+import type { BlobInfo, BlobReader, BlobStore, ByteRange, UploadState } from './blob-store.ts';
 import { FsLayout, isUploadId } from './fs-layout.ts';
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
@@ -82,6 +82,34 @@ export class FsBlobStore implements BlobStore {
       return handle.createReadStream(range === undefined ? { highWaterMark } : { start: range.start, end: range.end, highWaterMark });
     } catch (error) {
       if (isMissing(error)) throw new PortcullisError('NOT_FOUND', `blob ${digest} not found`);
+      throw error;
+    }
+  }
+
+  async open(digest: string): Promise<BlobReader> {
+    let handle;
+    try {
+      handle = await open(this.layout.blobPath(digest), 'r');
+    } catch (error) {
+      if (isMissing(error)) throw new PortcullisError('NOT_FOUND', `blob ${digest} not found`);
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const file = handle;
+      return {
+        size,
+        read: async (buffer, length, position) => {
+          // Checked here: fs asserts (aborting the process) on a length that is not a 32-bit integer.
+          if (!Number.isInteger(length) || length < 0 || length > buffer.length || !Number.isSafeInteger(position) || position < 0) {
+            throw new PortcullisError('INPUT', `blob ${digest}: cannot read ${length} bytes at ${position} into a buffer of ${buffer.length}`);
+          }
+          return (await file.read(buffer, 0, length, position)).bytesRead;
+        },
+        close: () => file.close(),
+      };
+    } catch (error) {
+      await handle.close();
       throw error;
     }
   }

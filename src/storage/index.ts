@@ -1,5 +1,5 @@
 /** The storage module's public surface: blob and metadata store contracts and their implementations. */
-export type { BlobInfo, BlobStore, ByteRange, UploadState } from './blob-store.ts';
+export type { BlobInfo, BlobReader, BlobStore, ByteRange, UploadState } from './blob-store.ts';
 export { FsBlobStore } from './fs-blob-store.ts';
 export { isUploadId } from './fs-layout.ts';
 export type { ManifestRecord, MetadataStore, Page } from './metadata-store.ts';

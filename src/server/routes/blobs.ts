@@ -1,8 +1,10 @@
 /** Blob endpoints: GET/HEAD/DELETE /v2/<name>/blobs/<digest> and the upload endpoints under blobs/uploads/. */
+import type { OutgoingHttpHeaders } from 'node:http';
 import { checkDigest, receivedRange, RegistryError } from '../../registry/index.ts';
 import { isUploadId } from '../../storage/index.ts';
 import type { HandlerContext } from './context.ts';
 import { bodyStream, byteRange, chunkHeaders, hasBody } from './http.ts';
+import { sendBlobRange } from './send-blob.ts';
 
 function blobLocation(name: string, digest: string): string {
   return `/v2/${name}/blobs/${digest}`;
@@ -22,13 +24,21 @@ export async function getBlob(context: HandlerContext, name: string, digest: str
     return;
   }
   const range = byteRange(request, size);
-  const blob = await registry.readBlob(name, digest, range);
-  if (range !== undefined) {
-    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
-  } else {
-    reply.code(200).header('content-length', size);
+  const reader = await registry.openBlob(name, digest, range);
+  try {
+    if (range !== undefined) {
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+    } else {
+      reply.code(200).header('content-length', reader.size);
+    }
+    // The bytes go out by sendBlobRange, not through Fastify's reply; its onResponse hooks still run.
+    reply.hijack();
+    reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
+    const failure = reader.size === 0 ? (reply.raw.end(), undefined) : await sendBlobRange(reply.raw, reader, range?.start ?? 0, range?.end ?? reader.size - 1);
+    if (failure !== undefined) context.logger.error(`GET blob ${digest} of ${name}: ${failure.message}`);
+  } finally {
+    await reader.close();
   }
-  return reply.send(blob.stream);
 }
 
 export async function deleteBlob({ reply, registry }: HandlerContext, name: string, digest: string): Promise<void> {

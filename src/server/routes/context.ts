@@ -1,5 +1,6 @@
 /** What a /v2/ endpoint handler is given. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../../core/index.ts';
 import type { RegistryService } from '../../registry/index.ts';
 import type { Authorize } from '../authorize.ts';
 import type { PullCheck } from '../pull-gate.ts';
@@ -10,6 +11,7 @@ export interface HandlerContext {
   registry: RegistryService;
   authorize: Authorize;
   query: URLSearchParams;
+  logger: Logger;
   /** Refuses manifest pulls that a project's pull gate does not let out. */
   pullCheck?: PullCheck;
 }

@@ -5,6 +5,7 @@
  * handlers read them with a size limit.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../../core/index.ts';
 import { RegistryError, checkRepository, type RegistryService } from '../../registry/index.ts';
 import type { AccessRequest, Action, Authorize } from '../authorize.ts';
 import type { PullCheck } from '../pull-gate.ts';
@@ -68,7 +69,7 @@ function dispatch(endpoint: Endpoint, method: string): Dispatch {
   throw unsupportedMethod(method);
 }
 
-export function registerDistributionRoutes(app: FastifyInstance, registry: RegistryService, authorize: Authorize, pullCheck?: PullCheck): void {
+export function registerDistributionRoutes(app: FastifyInstance, registry: RegistryService, authorize: Authorize, logger: Logger, pullCheck?: PullCheck): void {
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header(API_VERSION_HEADER, 'registry/2.0');
     const [path = '', search = ''] = request.url.split('?', 2);
@@ -78,7 +79,7 @@ export function registerDistributionRoutes(app: FastifyInstance, registry: Regis
     const { actions, handler } = dispatch(endpoint, request.method);
     const access: AccessRequest = { repository, actions };
     await authorize(request, access);
-    await handler({ request, reply, registry, authorize, query: new URLSearchParams(search), ...(pullCheck !== undefined && { pullCheck }) });
+    await handler({ request, reply, registry, authorize, logger, query: new URLSearchParams(search), ...(pullCheck !== undefined && { pullCheck }) });
     return reply;
   };
   const methods = ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
