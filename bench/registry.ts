@@ -3,7 +3,9 @@
  * `docker-registry`, CNCF distribution 2.8), started side by side on loopback, measured in one run.
  *
  *   transfer  cold skopeo push, then pull, of the benchmark images (bench/lib/bench-image.ts) to
- *             fresh storage: wall time, throughput, the ratio of throughputs, server CPU and memory
+ *             fresh storage: wall time, throughput, the ratio of throughputs, server CPU and memory;
+ *             then a GET of each image's largest layer with curl into /dev/null (the server's own
+ *             sending speed, which skopeo's pull, bound by its disk writes, does not show)
  *   manifest  GET of the image manifest by tag with 200 connections, two ways, beside a bare
  *             node:http server sending the same bytes (the floor this machine and Node set):
  *             - saturation: wrk, a closed loop (each connection sends again as soon as it is
@@ -28,7 +30,7 @@ import { startBoth, type BenchRegistry } from './lib/bench-registries.ts';
 import { summarizeProfile } from './lib/cpu-profile.ts';
 import { startFloorServer } from './lib/floor-server.ts';
 import { layoutImage, warmPageCache, type LayoutImage } from './lib/oci-layout.ts';
-import { idleCpuShare, manifestLoad, manifestRatedLoad, pull, push, type LoadResult, type RatedLoadResult, type StepResult } from './lib/registry-steps.ts';
+import { blobGet, idleCpuShare, manifestLoad, manifestRatedLoad, pull, push, type BlobGetResult, type LoadResult, type RatedLoadResult, type StepResult } from './lib/registry-steps.ts';
 
 const IMAGES = ['realistic', 'large'] as const;
 type ImageName = (typeof IMAGES)[number];
@@ -66,6 +68,8 @@ const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values
 interface Samples {
   push: Map<ImageName, StepResult[]>;
   pull: Map<ImageName, StepResult[]>;
+  /** GET of the image's largest layer. */
+  blob: Map<ImageName, BlobGetResult[]>;
   load: LoadResult[];
   /** Open-loop manifest loads by rate. */
   rated: Map<number, RatedLoadResult[]>;
@@ -73,7 +77,7 @@ interface Samples {
   idle: number[];
 }
 
-const emptySamples = (): Samples => ({ push: new Map(), pull: new Map(), load: [], rated: new Map(), idle: [] });
+const emptySamples = (): Samples => ({ push: new Map(), pull: new Map(), blob: new Map(), load: [], rated: new Map(), idle: [] });
 const median = (numbers: number[]) => {
   const sorted = [...numbers].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -103,6 +107,22 @@ function printTransfer(name: ImageName, facts: LayoutImage, samples: Map<string,
     if (background >= 1) console.log(`      portcullis kept working ${background.toFixed(1)} s after the ${step} (scan on push); the next step waited for it`);
     console.log(`      ${step} throughput portcullis / distribution 2.8: ${ratio.toFixed(2)}x  (goal >= 1.00: ${ratio >= 1 ? 'met' : 'MISSED'})`);
   }
+}
+
+function printBlobGet(name: ImageName, facts: LayoutImage, samples: Map<string, Samples>): void {
+  const layerMb = mb(facts.largestLayer.size);
+  console.log(`\nGET of the largest layer of "${name}" (${layerMb.toFixed(1)} MB) with curl into /dev/null (median of ${RUNS})`);
+  console.log(row(['', 'registry', 'seconds', 'MB/s', 'server CPU s']));
+  const throughput = new Map<string, number>();
+  for (const [registry, sample] of samples) {
+    const results = sample.blob.get(name) ?? [];
+    if (results.length === 0) continue;
+    const seconds = medianOf(results, (r) => r.seconds);
+    throughput.set(registry, layerMb / seconds);
+    console.log(row(['', registry, seconds.toFixed(3), (layerMb / seconds).toFixed(0), medianOf(results, (r) => r.serverCpuSeconds).toFixed(2)]));
+  }
+  const ratio = (throughput.get('portcullis') ?? NaN) / (throughput.get('distribution 2.8') ?? NaN);
+  console.log(`      blob GET throughput portcullis / distribution 2.8: ${ratio.toFixed(2)}x`);
 }
 
 function printLoad(samples: Map<string, Samples>): void {
@@ -187,12 +207,13 @@ async function oneRun(runIndex: number, work: string, layouts: Map<ImageName, { 
       if (sample === undefined) throw new Error(`no samples for ${registry.name}`);
       return sample;
     };
-    const add = (list: Map<ImageName, StepResult[]>, image: ImageName, result: StepResult) => list.set(image, [...(list.get(image) ?? []), result]);
+    const add = <T>(list: Map<ImageName, T[]>, image: ImageName, result: T) => list.set(image, [...(list.get(image) ?? []), result]);
     for (const [name, layout] of layouts) {
       await warmPageCache(layout.dir, layout.tag);
       const digest = facts.get(name)!.digest;
       for (const registry of order) add(sampleOf(registry).push, name, await push(registry, layout, `${REPOSITORY}-${name}`));
       for (const registry of order) add(sampleOf(registry).pull, name, await pull(registry, `${REPOSITORY}-${name}`, layout.tag, join(work, `pull-${runIndex}`), digest));
+      for (const registry of order) add(sampleOf(registry).blob, name, await blobGet(registry, `${REPOSITORY}-${name}`, facts.get(name)!.largestLayer));
     }
     const [first] = layouts;
     if (first === undefined) return;
@@ -236,7 +257,10 @@ try {
     ['node:http floor', emptySamples()],
   ]);
   for (let runIndex = 0; runIndex < RUNS; runIndex++) await oneRun(runIndex, work, layouts, facts, samples);
-  for (const [name, image] of facts) printTransfer(name, image, samples);
+  for (const [name, image] of facts) {
+    printTransfer(name, image, samples);
+    printBlobGet(name, image, samples);
+  }
   printLoad(samples);
   printRatedLoad(samples);
   if (profileDir !== undefined) await printProfiles(profileDir);

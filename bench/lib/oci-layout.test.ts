@@ -20,8 +20,11 @@ describe('layoutImage', () => {
     const manifestHex = image.digest.slice('sha256:'.length);
     const manifestBytes = await readFile(join(layout, 'blobs', 'sha256', manifestHex));
     assert.equal(createHash('sha256').update(manifestBytes).digest('hex'), manifestHex);
-    const manifest = JSON.parse(manifestBytes.toString('utf8')) as { config: { size: number }; layers: Array<{ size: number }> };
+    const manifest = JSON.parse(manifestBytes.toString('utf8')) as { config: { size: number }; layers: Array<{ digest: string; size: number }> };
     assert.equal(image.layers, manifest.layers.length);
+    const largest = Math.max(...manifest.layers.map((layer) => layer.size));
+    const expected = manifest.layers.find((layer) => layer.size === largest);
+    assert.deepEqual(image.largestLayer, { digest: expected?.digest, size: expected?.size });
     assert.equal(image.bytes, manifestBytes.length + manifest.config.size + manifest.layers.reduce((sum, layer) => sum + layer.size, 0));
     await warmPageCache(layout, 'amd64');
     const tagged = await taggedManifestBytes(layout, 'amd64');

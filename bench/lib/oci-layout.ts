@@ -12,9 +12,10 @@ export interface LayoutImage {
   /** Bytes of the manifest, its config and its layers. */
   bytes: number;
   layers: number;
+  largestLayer: Descriptor;
 }
 
-interface Descriptor {
+export interface Descriptor {
   digest: string;
   size: number;
 }
@@ -54,7 +55,9 @@ export async function layoutImage(dir: string, tag: string): Promise<LayoutImage
   const layers = (Array.isArray(body.layers) ? body.layers : []).map((layer, i) => descriptor(layer, `manifest layer ${i}`));
   const config = descriptor(body.config, 'manifest config');
   const bytes = manifest.size + config.size + layers.reduce((sum, layer) => sum + layer.size, 0);
-  return { digest: manifest.digest, bytes, layers: layers.length };
+  const largestLayer = layers.reduce<Descriptor | undefined>((largest, layer) => (largest === undefined || layer.size > largest.size ? layer : largest), undefined);
+  if (largestLayer === undefined) throw new Error(`${dir}: image ${tag} has no layers`);
+  return { digest: manifest.digest, bytes, layers: layers.length, largestLayer };
 }
 
 /** The manifest `tag` names, as bytes, with its media type. */

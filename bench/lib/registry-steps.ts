@@ -105,6 +105,26 @@ export async function pull(registry: BenchRegistry, repository: string, tag: str
   }
 }
 
+export interface BlobGetResult {
+  seconds: number;
+  serverCpuSeconds: number;
+}
+
+/**
+ * `GET /v2/<repository>/blobs/<digest>` with curl into /dev/null: how fast the server itself sends a
+ * layer, without a client that verifies and writes what it receives (skopeo's pull is bound by that).
+ * The answer must be 200 with every byte of the layer.
+ */
+export async function blobGet(registry: BenchRegistry, repository: string, layer: { digest: string; size: number }): Promise<BlobGetResult> {
+  const url = `http://${registry.host}/v2/${repository}/blobs/${layer.digest}`;
+  const { value, cpuSeconds } = await serverStep(registry, () => run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url]));
+  const [status, bytes, seconds] = value.trim().split(' ').map(Number);
+  if (status !== 200 || bytes !== layer.size || !(seconds !== undefined && seconds > 0)) {
+    throw new Error(`${registry.name}: GET ${url} answered ${value.trim()}, expected 200 with ${layer.size} bytes`);
+  }
+  return { seconds, serverCpuSeconds: cpuSeconds };
+}
+
 /**
  * The URL of `GET /v2/<repository>/manifests/<tag>`, after checking that one such request answers
  * 200 with the expected digest (so a load on it measures real answers, not errors).
