@@ -3,7 +3,8 @@
  * `docker-registry`, CNCF distribution 2.8), started side by side on loopback, measured in one run.
  *
  *   transfer  cold skopeo push, then pull, of the benchmark images (bench/lib/bench-image.ts) to
- *             fresh storage: wall time, throughput, the ratio of throughputs, server CPU and memory;
+ *             fresh storage (each pull --pulls times): wall time, throughput, the ratio of
+ *             throughputs, server CPU and memory;
  *             then a GET of each image's largest layer with curl into /dev/null (the server's own
  *             sending speed, which skopeo's pull, bound by its disk writes, does not show)
  *   manifest  GET of the image manifest by tag with 200 connections, two ways, beside a bare
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '200' },
     threads: { type: 'string', default: '2' },
     rates: { type: 'string', default: '1000,3000' },
+    pulls: { type: 'string', default: '3' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -61,6 +63,7 @@ const images = (values.image ?? [...IMAGES]).map((name) => {
 });
 const RUNS = positive('runs', values.runs);
 const LOAD = { durationSeconds: positive('duration', values.duration), connections: positive('connections', values.connections), threads: positive('threads', values.threads) };
+const PULLS = positive('pulls', values.pulls);
 const RATES = values.rates.split(',').map((rate) => positive('rates', rate.trim()));
 const profileDir = values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']);
 
@@ -90,7 +93,7 @@ function row(cells: Array<string | number>, first = 20): string {
 }
 
 function printTransfer(name: ImageName, facts: LayoutImage, samples: Map<string, Samples>): void {
-  console.log(`\nCold skopeo copy, image "${name}": ${facts.layers} layers, ${mb(facts.bytes).toFixed(1)} MB (median of ${RUNS} run${RUNS > 1 ? 's' : ''})`);
+  console.log(`\nCold skopeo copy, image "${name}": ${facts.layers} layers, ${mb(facts.bytes).toFixed(1)} MB (medians: pushes of ${RUNS} run${RUNS > 1 ? 's' : ''}, pulls ${PULLS} per run)`);
   console.log(row(['step', 'registry', 'seconds', 'MB/s', 'server CPU s', 'then CPU s', 'server RSS MB', 'skopeo RSS MB']));
   for (const step of ['push', 'pull'] as const) {
     const throughput = new Map<string, number>();
@@ -212,7 +215,10 @@ async function oneRun(runIndex: number, work: string, layouts: Map<ImageName, { 
       await warmPageCache(layout.dir, layout.tag);
       const digest = facts.get(name)!.digest;
       for (const registry of order) add(sampleOf(registry).push, name, await push(registry, layout, `${REPOSITORY}-${name}`));
-      for (const registry of order) add(sampleOf(registry).pull, name, await pull(registry, `${REPOSITORY}-${name}`, layout.tag, join(work, `pull-${runIndex}`), digest));
+      // A pull only reads: it is repeated, the registries taking turns, to outweigh the machine's noise.
+      for (let repeat = 0; repeat < PULLS; repeat++) {
+        for (const registry of order) add(sampleOf(registry).pull, name, await pull(registry, `${REPOSITORY}-${name}`, layout.tag, join(work, `pull-${runIndex}`), digest));
+      }
       for (const registry of order) add(sampleOf(registry).blob, name, await blobGet(registry, `${REPOSITORY}-${name}`, facts.get(name)!.largestLayer));
     }
     const [first] = layouts;
