@@ -1,5 +1,5 @@
 /** The registry module's public surface: distribution semantics over the storage contracts. */
-export { DEFAULT_REGISTRY_LIMITS, RegistryService, type BlobStream, type RegistryServiceOptions } from './service.ts';
+export { DEFAULT_REGISTRY_LIMITS, RegistryService, checkBlobRange, type BlobStream, type RegistryServiceOptions } from './service.ts';
 export type { RegistryLimits } from './context.ts';
 export { RegistryError, isRegistryError, type DistributionErrorCode } from './errors.ts';
 export { RegistryEvents, type ManifestDeleted, type ManifestPushed, type RegistryEventMap } from './events.ts';

@@ -34,7 +34,8 @@ function blobUnknown(repository: string, digest: string): RegistryError {
   return new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${repository}`, { detail: { digest } });
 }
 
-function checkRange(digest: string, size: number, range: ByteRange | undefined): void {
+/** RANGE_INVALID unless `range` (when given) lies inside the `size` bytes of the blob. */
+export function checkBlobRange(digest: string, size: number, range: ByteRange | undefined): void {
   if (range !== undefined && (range.start > range.end || range.end >= size)) {
     throw new RegistryError('RANGE_INVALID', `range ${range.start}-${range.end} is outside the ${size} bytes of ${digest}`, {
       headers: { 'content-range': `bytes */${size}` },
@@ -77,28 +78,17 @@ export class RegistryService {
   /** A blob's bytes, or a range of them (RANGE_INVALID when the range is outside the blob). */
   async readBlob(repository: string, digest: string, range?: ByteRange): Promise<BlobStream> {
     const size = await this.statBlob(repository, digest);
-    checkRange(digest, size, range);
+    checkBlobRange(digest, size, range);
     return { size, stream: await this.#context.blobs.read(digest, range ?? (size > 0 ? { start: 0, end: size - 1 } : undefined)) };
   }
 
-  /**
-   * A blob opened for positional reads (BlobReader), after checking that the repository may read it
-   * and that `range`, when given, lies inside it (BLOB_UNKNOWN, RANGE_INVALID). The caller closes it.
-   */
-  async openBlob(repository: string, digest: string, range?: ByteRange): Promise<BlobReader> {
+  /** A blob the repository may read, opened for positional reads (BlobReader); BLOB_UNKNOWN otherwise. The caller closes it. */
+  async openBlob(repository: string, digest: string): Promise<BlobReader> {
     if (!(await this.#context.metadata.isBlobLinked(repository, digest))) throw blobUnknown(repository, digest);
-    let reader;
     try {
-      reader = await this.#context.blobs.open(digest);
+      return await this.#context.blobs.open(digest);
     } catch (error) {
       if (error instanceof PortcullisError && error.code === 'NOT_FOUND') throw blobUnknown(repository, digest);
-      throw error;
-    }
-    try {
-      checkRange(digest, reader.size, range);
-      return reader;
-    } catch (error) {
-      await reader.close();
       throw error;
     }
   }

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readFile, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { PortcullisError, digestAlgorithm, isDigest, parseDigest } from '../core/index.ts';
@@ -73,30 +73,18 @@ export class FsBlobStore implements BlobStore {
   }
 
   async read(digest: string, range?: ByteRange): Promise<Readable> {
-    try {
-      const handle = await open(this.layout.blobPath(digest), 'r');
-      // 1 MiB chunks: at the 64 KiB default, per-chunk overhead doubles the CPU cost of serving a layer.
-      // A smaller range gets a buffer of its own size: each read allocates one, and a 1 MiB buffer
-      // for a 2 KiB config costs the garbage collector far more than the read.
-      const highWaterMark = range === undefined ? READ_CHUNK_BYTES : Math.max(1, Math.min(READ_CHUNK_BYTES, range.end - range.start + 1));
-      return handle.createReadStream(range === undefined ? { highWaterMark } : { start: range.start, end: range.end, highWaterMark });
-    } catch (error) {
-      if (isMissing(error)) throw new PortcullisError('NOT_FOUND', `blob ${digest} not found`);
-      throw error;
-    }
+    const handle = await this.#openBlobFile(digest);
+    // 1 MiB chunks: at the 64 KiB default, per-chunk overhead doubles the CPU cost of serving a layer.
+    // A smaller range gets a buffer of its own size: each read allocates one, and a 1 MiB buffer
+    // for a 2 KiB config costs the garbage collector far more than the read.
+    const highWaterMark = range === undefined ? READ_CHUNK_BYTES : Math.max(1, Math.min(READ_CHUNK_BYTES, range.end - range.start + 1));
+    return handle.createReadStream(range === undefined ? { highWaterMark } : { start: range.start, end: range.end, highWaterMark });
   }
 
   async open(digest: string): Promise<BlobReader> {
-    let handle;
-    try {
-      handle = await open(this.layout.blobPath(digest), 'r');
-    } catch (error) {
-      if (isMissing(error)) throw new PortcullisError('NOT_FOUND', `blob ${digest} not found`);
-      throw error;
-    }
+    const handle = await this.#openBlobFile(digest);
     try {
       const { size } = await handle.stat();
-      const file = handle;
       return {
         size,
         read: async (buffer, length, position) => {
@@ -104,9 +92,9 @@ export class FsBlobStore implements BlobStore {
           if (!Number.isInteger(length) || length < 0 || length > buffer.length || !Number.isSafeInteger(position) || position < 0) {
             throw new PortcullisError('INPUT', `blob ${digest}: cannot read ${length} bytes at ${position} into a buffer of ${buffer.length}`);
           }
-          return (await file.read(buffer, 0, length, position)).bytesRead;
+          return (await handle.read(buffer, 0, length, position)).bytesRead;
         },
-        close: () => file.close(),
+        close: () => handle.close(),
       };
     } catch (error) {
       await handle.close();
@@ -259,6 +247,15 @@ export class FsBlobStore implements BlobStore {
     await fsyncPath(dir);
     const info = await stat(target);
     return { digest, size: info.size, modifiedAt: info.mtimeMs };
+  }
+
+  async #openBlobFile(digest: string): Promise<FileHandle> {
+    try {
+      return await open(this.layout.blobPath(digest), 'r');
+    } catch (error) {
+      if (isMissing(error)) throw new PortcullisError('NOT_FOUND', `blob ${digest} not found`);
+      throw error;
+    }
   }
 
   async #exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {

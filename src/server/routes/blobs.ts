@@ -1,6 +1,6 @@
 /** Blob endpoints: GET/HEAD/DELETE /v2/<name>/blobs/<digest> and the upload endpoints under blobs/uploads/. */
 import type { OutgoingHttpHeaders } from 'node:http';
-import { checkDigest, receivedRange, RegistryError } from '../../registry/index.ts';
+import { checkBlobRange, checkDigest, receivedRange, RegistryError } from '../../registry/index.ts';
 import { isUploadId } from '../../storage/index.ts';
 import type { HandlerContext } from './context.ts';
 import { bodyStream, byteRange, chunkHeaders, hasBody } from './http.ts';
@@ -17,24 +17,27 @@ function uploadLocation(name: string, id: string): string {
 export async function getBlob(context: HandlerContext, name: string, digest: string): Promise<void> {
   const { request, reply, registry } = context;
   checkDigest(digest, 'BLOB_UNKNOWN');
-  const size = await registry.statBlob(name, digest);
-  reply.header('docker-content-digest', digest).header('accept-ranges', 'bytes').type('application/octet-stream');
+  const describe = () => reply.header('docker-content-digest', digest).header('accept-ranges', 'bytes').type('application/octet-stream');
   if (request.method === 'HEAD') {
-    reply.header('content-length', size).code(200).send();
+    const size = await registry.statBlob(name, digest);
+    describe().header('content-length', size).code(200).send();
     return;
   }
-  const range = byteRange(request, size);
-  const reader = await registry.openBlob(name, digest, range);
+  // One open gives the size, the range check and the bytes.
+  const reader = await registry.openBlob(name, digest);
   try {
+    const range = byteRange(request, reader.size);
+    checkBlobRange(digest, reader.size, range);
+    describe();
     if (range !== undefined) {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${reader.size}`).header('content-length', range.end - range.start + 1);
     } else {
       reply.code(200).header('content-length', reader.size);
     }
     // The bytes go out by sendBlobRange, not through Fastify's reply; its onResponse hooks still run.
     reply.hijack();
     reply.raw.writeHead(reply.statusCode, reply.getHeaders() as OutgoingHttpHeaders);
-    const failure = reader.size === 0 ? (reply.raw.end(), undefined) : await sendBlobRange(reply.raw, reader, range?.start ?? 0, range?.end ?? reader.size - 1);
+    const failure = await sendBlobRange(reply.raw, reader, range?.start ?? 0, range?.end ?? reader.size - 1);
     if (failure !== undefined) context.logger.error(`GET blob ${digest} of ${name}: ${failure.message}`);
   } finally {
     await reader.close();

@@ -82,6 +82,13 @@ describe('sendBlobRange', () => {
     }
   });
 
+  it('only ends the response for an empty range, as of an empty blob', async () => {
+    send = (response) => sendBlobRange(response, memoryReader(Buffer.alloc(0)), 0, -1);
+    const response = await fetch(url);
+    assert.equal((await response.arrayBuffer()).byteLength, 0);
+    assert.equal(await outcome, undefined);
+  });
+
   it('stops without an error when the client goes away in the middle', async () => {
     const bytes = randomBytes(64 * 1024 * 1024);
     send = (response) => sendBlobRange(response, memoryReader(bytes), 0, bytes.length - 1);

@@ -27,7 +27,7 @@ function write(response: ServerResponse, chunk: Buffer): Promise<void> {
 
 /**
  * Writes bytes `start`..`end` (inclusive) of `reader` to `response` (status and headers already
- * written) and ends it. Never rejects: when the client goes away or the blob cannot be read, the
+ * written) and ends it; an empty range (`end` below `start`, as for an empty blob) only ends it. Never rejects: when the client goes away or the blob cannot be read, the
  * response is destroyed, so the client sees a body shorter than its Content-Length, never a wrong one.
  * Returns the error when the blob could not be read (a client that went away is not one).
  */
