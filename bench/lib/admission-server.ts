@@ -12,11 +12,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PolicyHolder, createAdmission, generateWebhookCertificate, registerAdmissionRoutes } from '../../src/admission/index.ts';
+import { PolicyHolder, createAdmission } from '../../src/admission/index.ts';
+import { listenWebhook } from '../../src/admission/testing.ts';
 import { silentLogger } from '../../src/core/index.ts';
 import { openPolicyStore } from '../../src/registry-policy/index.ts';
 import { openTestRegistry, pushImage } from '../../src/registry/testing.ts';
-import { allowAll, build } from '../../src/server/index.ts';
 
 export const BENCH_REGISTRY_HOST = 'registry.bench.test';
 
@@ -37,15 +37,8 @@ const policy = await PolicyHolder.open({ policy: join(dataDir, 'policy.yaml'), t
 // Cold runs keep nothing, so every request reads the registry, verifies and evaluates afresh.
 const cache = values.cache === 'off' ? { allowTtlMs: 0, denyTtlMs: 0 } : {};
 const admission = createAdmission({ policy: () => policy.current(), registry, localHosts: [BENCH_REGISTRY_HOST], labels, cache, logger: silentLogger });
-const certificate = await generateWebhookCertificate({ serviceName: 'portcullis-admission', namespace: 'bench', extraNames: ['127.0.0.1'] });
-const app = build({
-  registry,
-  authorize: allowAll,
-  tls: { cert: Buffer.from(certificate.cert), key: Buffer.from(certificate.key) },
-  extensions: [(server, context) => registerAdmissionRoutes(server, admission.controller, context.logger)],
-});
-const address = await app.listen({ host: '127.0.0.1', port: 0 });
-process.stdout.write(`ready ${address}/admission ${Buffer.from(certificate.caCert).toString('base64')}\n`);
+const { app, url, ca } = await listenWebhook(registry, admission, 'bench');
+process.stdout.write(`ready ${url} ${Buffer.from(ca).toString('base64')}\n`);
 process.once('SIGTERM', () => {
   void (async () => {
     await app.close();

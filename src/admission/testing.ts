@@ -1,7 +1,9 @@
 /**
  * Test support for admission: AdmissionReviews built around the workload fixtures (as the API
- * server wraps an object), and a JSON POST over HTTPS trusting only the given CA.
+ * server wraps an object), the webhook served on a loopback port, and a JSON POST over HTTPS trusting
+ * only the given CA.
  */
+import type { FastifyInstance } from 'fastify';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -25,6 +27,22 @@ import { createAdmission, type Admission } from './service.ts';
 import { generateWebhookCertificate } from './tls.ts';
 
 export const TEST_REGISTRY_HOST = 'registry.portcullis.test';
+
+/**
+ * The registry with the admission webhook over HTTPS on a loopback port, with a certificate generated
+ * for it: `url` is the webhook's base (…/admission), `ca` the PEM a client must trust.
+ */
+export async function listenWebhook(registry: RegistryService, admission: Admission, namespace: string): Promise<{ app: FastifyInstance; url: string; ca: string }> {
+  const certificate = await generateWebhookCertificate({ serviceName: 'portcullis-admission', namespace, extraNames: ['127.0.0.1'] });
+  const app = build({
+    registry,
+    authorize: allowAll,
+    tls: { cert: Buffer.from(certificate.cert), key: Buffer.from(certificate.key) },
+    extensions: [(server, context) => registerAdmissionRoutes(server, admission.controller, context.logger)],
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, url: `${address}/admission`, ca: certificate.caCert };
+}
 
 /** Group of each fixture's kind, as the API server reports it in request.kind. */
 const GROUPS: Record<string, string> = { Pod: '', ConfigMap: '', ReplicationController: '', Deployment: 'apps', ReplicaSet: 'apps', StatefulSet: 'apps', DaemonSet: 'apps', Job: 'batch', CronJob: 'batch' };
@@ -157,17 +175,10 @@ export async function startTestWebhook(options: TestWebhookOptions = {}): Promis
     alerts: { urls: [alerts.url], secret: ALERT_SECRET },
     logger: silentLogger,
   });
-  const certificate = await generateWebhookCertificate({ serviceName: 'portcullis-admission', namespace: 'portcullis', extraNames: ['127.0.0.1'] });
-  const app = build({
-    registry,
-    authorize: allowAll,
-    tls: { cert: Buffer.from(certificate.cert), key: Buffer.from(certificate.key) },
-    extensions: [(server, context) => registerAdmissionRoutes(server, admission.controller, context.logger)],
-  });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const { app, url, ca } = await listenWebhook(registry, admission, 'portcullis');
   return {
-    url: `${address}/admission`,
-    ca: certificate.caCert,
+    url,
+    ca,
     registry,
     labels,
     scanner,
