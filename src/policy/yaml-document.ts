@@ -6,15 +6,13 @@
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, type Node, isNode, isMap, isPair, isScalar, parseDocument } from 'yaml';
-import { PortcullisError, inputError } from '../core/index.ts';
+import { type DataPath, PortcullisError, dataPathOf, inputError, refuseDeepFlowNesting, yamlNodeAt } from '../core/index.ts';
 
 /** Alias expansions allowed while converting YAML to data: enough for shared blocks, not for billion laughs. */
 const MAX_ALIAS_COUNT = 64;
 const MAX_REPORTED_ERRORS = 20;
-/** Flow collections (`[...]`, `{...}`) nested deeper than this are refused; policies need a handful. */
-const MAX_FLOW_DEPTH = 64;
 
-export type DataPath = ReadonlyArray<string | number>;
+export type { DataPath };
 
 export interface ParsedYaml<T> {
   data: T;
@@ -56,35 +54,20 @@ export function parseYamlDocument<T>(bytes: Uint8Array, source: string, validate
   if (data === null || data === undefined) throw inputError(`${source}: the ${what} file is empty`);
   if (!validate(data)) {
     const messages = (validate.errors ?? []).filter(isReported).slice(0, MAX_REPORTED_ERRORS).map((error) => {
-      const path = pathOf(error.instancePath);
+      const path = dataPathOf(error.instancePath);
       const extra = error.params['additionalProperty'];
-      const node = typeof extra === 'string' ? keyNode(yaml.contents, [...path, extra]) : nodeAt(yaml.contents, path);
+      const node = typeof extra === 'string' ? keyNode(yaml.contents, [...path, extra]) : yamlNodeAt(yaml.contents, path);
       return `${at(node?.range?.[0])}: ${describeError(error)}`;
     });
     throw inputError(`invalid ${what}: ${messages.join('; ')}`);
   }
   const position = (path: DataPath) => {
-    const node = nodeAt(yaml.contents, path);
+    const node = yamlNodeAt(yaml.contents, path);
     const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
     const block = isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
     return { line, column: col, block };
   };
-  return { data, locate: (path) => at(nodeAt(yaml.contents, path)?.range?.[0]), position };
-}
-
-/**
- * `[[[[...` a hundred thousand deep makes the YAML parser recurse until the stack gives out, which
- * takes seconds at this file size: refuse it before parsing. Brackets inside quoted text count too,
- * which only matters for text with more than MAX_FLOW_DEPTH unclosed brackets.
- */
-function refuseDeepFlowNesting(text: string, source: string): void {
-  let depth = 0;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code === 0x5b || code === 0x7b) depth++;
-    else if ((code === 0x5d || code === 0x7d) && depth > 0) depth--;
-    if (depth > MAX_FLOW_DEPTH) throw inputError(`${source}: collections nested more than ${MAX_FLOW_DEPTH} deep`);
-  }
+  return { data, locate: (path) => at(yamlNodeAt(yaml.contents, path)?.range?.[0]), position };
 }
 
 /** Schema problems of data built in code ("path message"); empty when valid. */
@@ -103,29 +86,9 @@ function isReported(error: ErrorObject): boolean {
   return error.keyword !== 'if';
 }
 
-function pathOf(instancePath: string): Array<string | number> {
-  return instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part.replaceAll('~1', '/').replaceAll('~0', '~')));
-}
-
-/** The YAML node at a data path, or the deepest one present on the way. */
-function nodeAt(root: unknown, path: DataPath): Node | undefined {
-  let node: unknown = root;
-  let deepest: Node | undefined = isNode(root) ? root : undefined;
-  for (const key of path) {
-    const next = (node as { get?: (key: unknown, keepScalar: boolean) => unknown } | null)?.get?.(key, true);
-    if (!isNode(next)) break;
-    node = next;
-    deepest = next;
-  }
-  return deepest;
-}
-
 /** The key node of the last path element (an unknown key is best pointed at by its name). */
 function keyNode(root: unknown, path: DataPath): Node | undefined {
-  const parent = nodeAt(root, path.slice(0, -1));
+  const parent = yamlNodeAt(root, path.slice(0, -1));
   const name = path.at(-1);
   if (!isMap(parent)) return parent;
   const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === name);

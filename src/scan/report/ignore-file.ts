@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { LineCounter, type Node, isNode, parseDocument } from 'yaml';
-import { PortcullisError, inputError } from '../../core/index.ts';
+import { LineCounter, isNode, parseDocument } from 'yaml';
+import { PortcullisError, dataPathOf, inputError, yamlNodeAt } from '../../core/index.ts';
 import type { IgnoreEntry } from './model.ts';
 import { isPurl, purlMatcher } from './purl-match.ts';
 
@@ -59,9 +59,8 @@ export function parseIgnoreFile(bytes: Uint8Array, source: string): IgnoreEntry[
   }
   if (!validate(data)) {
     const messages = (validate.errors ?? []).slice(0, MAX_REPORTED_ERRORS).map((error) => {
-      const path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? Number(part) : part.replaceAll('~1', '/').replaceAll('~0', '~')));
       const where = error.instancePath === '' ? '(document)' : error.instancePath;
-      return `${source}:${lineOf(nodeAt(document.contents, path)?.range?.[0])}: ${where} ${error.message ?? 'is invalid'}${describeParams(error.params)}`;
+      return `${source}:${lineOf(yamlNodeAt(document.contents, dataPathOf(error.instancePath))?.range?.[0])}: ${where} ${error.message ?? 'is invalid'}${describeParams(error.params)}`;
     });
     throw inputError(`invalid ignore file: ${messages.join('; ')}`);
   }
@@ -86,18 +85,6 @@ function isCalendarDate(text: string): boolean {
   return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === text;
 }
 
-/** The YAML node at a data path (the one an ajv error points at), for its line. */
-function nodeAt(root: unknown, path: Array<string | number>): Node | undefined {
-  let node: unknown = root;
-  let deepest: Node | undefined = isNode(root) ? root : undefined;
-  for (const key of path) {
-    const next = (node as { get?: (key: unknown, keepScalar: boolean) => unknown } | null)?.get?.(key, true);
-    if (!isNode(next)) break;
-    node = next;
-    deepest = next;
-  }
-  return deepest;
-}
 
 function describeParams(params: Record<string, unknown>): string {
   if (typeof params['additionalProperty'] === 'string') return ` (${JSON.stringify(params['additionalProperty'])})`;
