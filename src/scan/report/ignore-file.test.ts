@@ -67,6 +67,13 @@ describe('parseIgnoreFile', () => {
     assertInvalid(`${levels.join('\n')}\nignore: []\n`, 'INPUT', /alias/i);
   });
 
+  it('refuses deeply nested flow collections before the YAML parser recurses into them', () => {
+    const deep = `ignore: ${'['.repeat(MAX_IGNORE_FILE_BYTES - 16)}`;
+    const started = Date.now();
+    assertInvalid(deep, 'INPUT', /nested more than 64 deep/);
+    assert.ok(Date.now() - started < 2000, `refused in ${Date.now() - started} ms, before parsing`);
+  });
+
   it('judges expiry at the start of the expiry day, UTC', () => {
     const [entry] = parseText('ignore:\n  - id: CVE-1\n    reason: x\n    expires: 2026-03-01\n');
     assert.ok(entry);

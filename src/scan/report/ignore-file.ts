@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, isNode, parseDocument } from 'yaml';
-import { PortcullisError, dataPathOf, inputError, yamlNodeAt } from '../../core/index.ts';
+import { PortcullisError, dataPathOf, inputError, refuseDeepFlowNesting, yamlNodeAt } from '../../core/index.ts';
 import type { IgnoreEntry } from './model.ts';
 import { isPurl, purlMatcher } from './purl-match.ts';
 
@@ -45,6 +45,7 @@ export function parseIgnoreFile(bytes: Uint8Array, source: string): IgnoreEntry[
   } catch (error) {
     throw inputError(`${source}: ignore file is not valid UTF-8`, error);
   }
+  refuseDeepFlowNesting(text, source);
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
